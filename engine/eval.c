@@ -1,0 +1,737 @@
+/* eval.c — semi-naive bottom-up evaluation of a plan program (see eval.h).
+ * Every version of a relation is a row range: rows are appended in order, so at the
+ * start of an iteration old = [0, lo), delta = [lo, hi), full = [0, hi), and what
+ * the iteration derives lands at rows ≥ hi, deduplicated against everything by the
+ * relation's own hash set. No delta relations are copied or merged. Planned bodies
+ * are compiled to flat op arrays and run by a recursive nested-loop interpreter. */
+#define _GNU_SOURCE
+#include "eval.h"
+
+#include "mem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { ACC_SCAN, ACC_FIND, ACC_INDEX, ACC_NONEMPTY };
+enum { SINK_HEAD, SINK_AGG };
+
+typedef struct xkey {
+    int var;            /* -1: constant */
+    nm_cell value;
+} xkey;
+
+struct xbody;
+
+typedef struct xop {
+    nm_plan_op_kind kind;
+    const nm_plan_op *op;
+    int rel_id;
+    nm_rel *rel;
+    int arity;
+    nm_plan_version version;
+    int access;
+    int index;
+    int nkey, nbind, ncheck;
+    xkey *key;          /* ascending column order */
+    int *key_col;
+    int *bind_col, *bind_var;
+    int *check_col, *check_var;
+    /* AGG */
+    struct xbody *sub;
+    int value_col;
+} xop;
+
+/* Derivations are buffered and inserted in batches so that the hash-set probes of
+ * a batch overlap their cache misses (nm_rel_insert_batch). Within one variant run
+ * nothing reads rows at or above hi, so deferring the inserts changes no result. */
+enum { BATCH = 32 };
+
+typedef struct xsink {
+    int n;
+    nm_cell *tuples;            /* BATCH head tuples */
+    uint32_t *heights;          /* proof heights, with provenance */
+    bool *fresh;
+    nm_row *rows;
+} xsink;
+
+typedef struct xbody {
+    int n;
+    xop *ops;
+    nm_row *match;      /* per op: the row the atom matched (provenance) */
+    int sink;
+    /* SINK_HEAD */
+    const nm_plan_rule *rule;
+    nm_rel *head;
+    xsink *buf;
+    /* SINK_AGG: the distinct key tuples go to tmp */
+    nm_rel *tmp;
+    int nkeys;
+    const int *keys;
+} xbody;
+
+struct nm_eval {
+    const nm_plan_program *p;
+    int nrels;
+    nm_rel **rels;
+    nm_row *lo, *hi;
+    bool *in_stratum;
+    nm_eval_limits limits;
+    bool prov;
+    bool ran;
+    nm_cell *vars;
+    const nm_plan_rule *rule;       /* being evaluated */
+    const nm_plan_rule *productive; /* last rule that derived a new tuple */
+    nm_eval_status status;
+    nm_buf err;
+    int err_rule;
+    nm_eval_stats stats;
+    uint64_t steps;
+    struct timespec start;
+    nm_buf *plans;                  /* per rule */
+};
+
+nm_eval_limits nm_eval_default_limits(void)
+{
+    return (nm_eval_limits){100000000, 1000000, 0, (uint64_t)4 << 30};
+}
+
+nm_eval *nm_eval_new(const nm_plan_program *p)
+{
+    nm_eval *e = nm_alloc(sizeof *e);
+    e->p = p;
+    e->nrels = p->rels.n;
+    size_t n = (size_t)(e->nrels ? e->nrels : 1);
+    e->rels = nm_alloc(sizeof *e->rels * n);
+    e->lo = nm_alloc_atomic(sizeof *e->lo * n);
+    e->hi = nm_alloc_atomic(sizeof *e->hi * n);
+    e->in_stratum = nm_alloc_atomic(sizeof *e->in_stratum * n);
+    for (int i = 0; i < e->nrels; i++) {
+        const nm_plan_relation *r = nm_plan_rel(p, i);
+        e->rels[i] = nm_rel_new(r->name, r->arity);
+    }
+    e->limits = nm_eval_default_limits();
+    e->err_rule = -1;
+    e->plans = nm_alloc(sizeof *e->plans * (size_t)(p->rules.n ? p->rules.n : 1));
+    return e;
+}
+
+void nm_eval_set_limits(nm_eval *e, nm_eval_limits limits) { e->limits = limits; }
+
+void nm_eval_enable_provenance(nm_eval *e)
+{
+    e->prov = true;
+    for (int i = 0; i < e->nrels; i++)
+        nm_rel_enable_prov(e->rels[i]);
+}
+
+nm_rel *nm_eval_rel(const nm_eval *e, int rel) { return e->rels[rel]; }
+
+bool nm_eval_add_fact(nm_eval *e, int rel, const nm_cell *tuple)
+{
+    return nm_rel_insert(e->rels[rel], tuple, NULL);
+}
+
+const char *nm_eval_error(const nm_eval *e) { return nm_buf_str((nm_buf *)&e->err); }
+int nm_eval_error_rule(const nm_eval *e) { return e->err_rule; }
+const nm_eval_stats *nm_eval_get_stats(const nm_eval *e) { return &e->stats; }
+
+const char *nm_eval_dump_plans(const nm_eval *e, int rule)
+{
+    if (rule < 0 || rule >= e->p->rules.n)
+        return "";
+    return nm_buf_str(&e->plans[rule]);
+}
+
+/* ---- errors and limits ---------------------------------------------------------- */
+
+static bool fail(nm_eval *e, nm_eval_status st, const nm_plan_rule *r, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static bool fail(nm_eval *e, nm_eval_status st, const nm_plan_rule *r, const char *fmt, ...)
+{
+    e->status = st;
+    e->err_rule = r ? r->id : -1;
+    e->err = (nm_buf){0};
+    if (r)
+        nm_buf_printf(&e->err, "rule '%s': ", r->name);
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg;
+    if (vasprintf(&msg, fmt, ap) >= 0) {
+        nm_buf_puts(&e->err, msg);
+        free(msg);
+    }
+    va_end(ap);
+    return true;
+}
+
+static double elapsed(const nm_eval *e)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - e->start.tv_sec) + (double)(now.tv_nsec - e->start.tv_nsec) * 1e-9;
+}
+
+static bool check_limits(nm_eval *e)
+{
+    if (e->limits.max_seconds > 0 && elapsed(e) > e->limits.max_seconds)
+        return fail(e, NM_EVAL_ERR_TIME, e->rule,
+                    "evaluation stopped after %g seconds (the time limit)", e->limits.max_seconds);
+    if (e->limits.max_bytes) {
+        uint64_t bytes = 0;
+        for (int i = 0; i < e->nrels; i++)
+            bytes += nm_rel_bytes(e->rels[i]);
+        if (bytes > e->limits.max_bytes)
+            return fail(e, NM_EVAL_ERR_MEMORY, e->rule,
+                        "evaluation stopped: relations use more than %llu bytes (the memory limit)",
+                        (unsigned long long)e->limits.max_bytes);
+    }
+    return false;
+}
+
+/* Counts a unit of work; every 65536 units, checks the clock and memory. Returns
+ * true to stop. */
+static inline bool tick(nm_eval *e)
+{
+    if (__builtin_expect((++e->steps & 0xffff) != 0, 1))
+        return false;
+    return check_limits(e);
+}
+
+/* ---- expressions ---------------------------------------------------------------- */
+
+static void format_args(nm_eval *e, const nm_cell *args, int n, nm_buf *out)
+{
+    for (int i = 0; i < n; i++) {
+        if (i)
+            nm_buf_puts(out, ", ");
+        e->p->values.format(e->p->values.ctx, args[i], out);
+    }
+}
+
+static nm_plan_status eval_expr(nm_eval *e, const nm_plan_expr *x, nm_cell *out)
+{
+    switch (x->kind) {
+    case NM_EXPR_VAR:
+        *out = e->vars[x->var];
+        return NM_PLAN_OK;
+    case NM_EXPR_CONST:
+        *out = x->value;
+        return NM_PLAN_OK;
+    case NM_EXPR_CALL:
+        break;
+    }
+    nm_cell args[x->nargs ? x->nargs : 1];
+    for (int i = 0; i < x->nargs; i++) {
+        nm_plan_status st = eval_expr(e, x->args[i], &args[i]);
+        if (st != NM_PLAN_OK)
+            return st;
+    }
+    const nm_plan_fn *f = e->p->fns.items[x->fn];
+    const char *why = "arithmetic error";
+    nm_plan_status st = f->call(f->ctx, args, x->nargs, out, &why);
+    if (st == NM_PLAN_ERROR) {
+        nm_buf vals = {0};
+        format_args(e, args, x->nargs, &vals);
+        fail(e, NM_EVAL_ERR_ARITH, e->rule, "%s in '%s' applied to %s", why, f->name,
+             nm_buf_str(&vals));
+    }
+    return st;
+}
+
+/* ---- compiling planned bodies ------------------------------------------------------ */
+
+static xbody *compile_body(nm_eval *e, const nm_plan_body *b);
+
+static void compile_atom(nm_eval *e, const nm_plan_op *op, xop *x)
+{
+    x->rel_id = op->rel;
+    x->rel = e->rels[op->rel];
+    x->arity = op->nargs;
+    x->version = op->version;
+    int n = op->nargs ? op->nargs : 1;
+    x->key = nm_alloc_atomic(sizeof *x->key * (size_t)n);
+    x->key_col = nm_alloc_atomic(sizeof(int) * (size_t)n);
+    x->bind_col = nm_alloc_atomic(sizeof(int) * (size_t)n);
+    x->bind_var = nm_alloc_atomic(sizeof(int) * (size_t)n);
+    x->check_col = nm_alloc_atomic(sizeof(int) * (size_t)n);
+    x->check_var = nm_alloc_atomic(sizeof(int) * (size_t)n);
+    for (int i = 0; i < op->nargs; i++) {
+        const nm_plan_term *t = &op->args[i];
+        switch (t->mode) {
+        case NM_MODE_KEY:
+            x->key_col[x->nkey] = i;
+            x->key[x->nkey++] = (xkey){t->kind == NM_TERM_VAR ? t->var : -1, t->value};
+            break;
+        case NM_MODE_BIND:
+            x->bind_col[x->nbind] = i;
+            x->bind_var[x->nbind++] = t->var;
+            break;
+        case NM_MODE_CHECK:
+            x->check_col[x->ncheck] = i;
+            x->check_var[x->ncheck++] = t->var;
+            break;
+        case NM_MODE_IGNORE:
+            break;
+        }
+    }
+    x->index = -1;
+    if (x->nkey == 0)
+        x->access = op->kind == NM_OP_NOT ? ACC_NONEMPTY : ACC_SCAN;
+    else if (x->nkey == op->nargs)
+        x->access = ACC_FIND;
+    else {
+        x->access = ACC_INDEX;
+        x->index = nm_rel_add_index(x->rel, op->key_mask);
+    }
+}
+
+static xbody *compile_body(nm_eval *e, const nm_plan_body *b)
+{
+    xbody *xb = nm_alloc(sizeof *xb);
+    xb->n = b->n;
+    xb->ops = nm_alloc(sizeof *xb->ops * (size_t)(b->n ? b->n : 1));
+    xb->match = nm_alloc_atomic(sizeof *xb->match * (size_t)(b->n ? b->n : 1));
+    for (int i = 0; i < b->n; i++) {
+        const nm_plan_op *op = &b->ops[i];
+        xop *x = &xb->ops[i];
+        x->kind = op->kind;
+        x->op = op;
+        xb->match[i] = NM_ROW_NONE;
+        if (op->kind == NM_OP_ATOM || op->kind == NM_OP_NOT)
+            compile_atom(e, op, x);
+        else if (op->kind == NM_OP_AGG) {
+            const nm_plan_agg *a = op->agg;
+            x->sub = compile_body(e, &a->body);
+            x->sub->sink = SINK_AGG;
+            x->sub->tmp = nm_rel_new("aggregate", a->nkeys);
+            x->sub->nkeys = a->nkeys;
+            x->sub->keys = a->keys;
+            x->value_col = -1;
+            for (int k = 0; k < a->nkeys; k++)
+                if (a->keys[k] == a->value)
+                    x->value_col = k;
+        }
+    }
+    return xb;
+}
+
+/* ---- running ------------------------------------------------------------------------ */
+
+static inline void version_range(const nm_eval *e, const xop *x, nm_row *lo, nm_row *hi)
+{
+    *lo = x->version == NM_VER_DELTA ? e->lo[x->rel_id] : 0;
+    *hi = x->version == NM_VER_OLD ? e->lo[x->rel_id] : e->hi[x->rel_id];
+}
+
+static inline void build_key(const xop *x, const nm_cell *vars, nm_cell *key)
+{
+    for (int i = 0; i < x->nkey; i++)
+        key[i] = x->key[i].var >= 0 ? vars[x->key[i].var] : x->key[i].value;
+}
+
+/* Binds the new variables of row t; false when a repeated variable does not match. */
+static inline bool bind_row(const xop *x, const nm_cell *t, nm_cell *vars)
+{
+    for (int i = 0; i < x->nbind; i++)
+        vars[x->bind_var[i]] = t[x->bind_col[i]];
+    for (int i = 0; i < x->ncheck; i++)
+        if (t[x->check_col[i]] != vars[x->check_var[i]])
+            return false;
+    return true;
+}
+
+static bool run(nm_eval *e, const xbody *b, int k);
+
+static bool better_prov(uint32_t rule, uint32_t height, uint32_t old_rule, uint32_t old_height)
+{
+    return height < old_height || (height == old_height && rule < old_rule);
+}
+
+/* Inserts the buffered derivations of b; true to stop (tuple limit). */
+static bool flush(nm_eval *e, const xbody *b)
+{
+    xsink *k = b->buf;
+    if (k->n == 0)
+        return false;
+    const nm_plan_rule *r = b->rule;
+    nm_rel *head = b->head;
+    int n = k->n;
+    k->n = 0;
+    nm_rel_insert_batch(head, k->tuples, n, k->fresh, k->rows);
+    for (int i = 0; i < n; i++) {
+        nm_row row = k->rows[i];
+        if (k->fresh[i]) {
+            e->stats.derived++;
+            e->productive = r;
+            if (e->limits.max_tuples && e->stats.derived > e->limits.max_tuples)
+                return fail(e, NM_EVAL_ERR_TUPLES, r,
+                            "evaluation stopped: more than %llu derived tuples (the tuple limit) while deriving '%s'",
+                            (unsigned long long)e->limits.max_tuples, head->name);
+        }
+        if (e->prov && (k->fresh[i] ||
+                        (row >= e->hi[r->head] &&
+                         better_prov((uint32_t)r->id, k->heights[i], nm_rel_prov_rule(head, row),
+                                     nm_rel_prov_height(head, row)))))
+            nm_rel_set_prov(head, row, (uint32_t)r->id, k->heights[i]);
+    }
+    return false;
+}
+
+static bool emit(nm_eval *e, const xbody *b)
+{
+    if (b->sink == SINK_AGG) {
+        nm_cell t[b->nkeys ? b->nkeys : 1];
+        for (int i = 0; i < b->nkeys; i++)
+            t[i] = e->vars[b->keys[i]];
+        nm_rel_insert(b->tmp, t, NULL);
+        return tick(e);
+    }
+    const nm_plan_rule *r = b->rule;
+    xsink *k = b->buf;
+    e->stats.attempts++;
+    nm_cell *t = k->tuples + (size_t)k->n * (size_t)r->nhead;
+    for (int i = 0; i < r->nhead; i++) {
+        const nm_plan_term *h = &r->head_args[i];
+        if (h->kind == NM_TERM_VAR)
+            t[i] = e->vars[h->var];
+        else if (h->kind == NM_TERM_CONST)
+            t[i] = h->value;
+        else {
+            nm_plan_status st = eval_expr(e, h->expr, &t[i]);
+            if (st == NM_PLAN_ERROR)
+                return true;
+            if (st == NM_PLAN_FAIL)
+                return false;
+        }
+    }
+    if (e->prov) {
+        uint32_t height = 0;
+        for (int j = 0; j < b->n; j++)
+            if (b->ops[j].kind == NM_OP_ATOM) {
+                uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
+                if (h > height)
+                    height = h;
+            }
+        k->heights[k->n] = height + 1;
+    }
+    if (++k->n == BATCH && flush(e, b))
+        return true;
+    return tick(e);
+}
+
+static bool run_agg(nm_eval *e, const xbody *b, int k)
+{
+    const xop *x = &b->ops[k];
+    const nm_plan_agg *a = x->op->agg;
+    const nm_plan_values *v = &e->p->values;
+    nm_rel *tmp = x->sub->tmp;
+    nm_rel_clear(tmp);
+    if (run(e, x->sub, 0))
+        return true;
+    nm_cell result;
+    switch (a->kind) {
+    case NM_AGG_COUNT:
+        result = v->from_int(v->ctx, (int64_t)tmp->n);
+        break;
+    case NM_AGG_SUM:
+        result = v->from_int(v->ctx, 0);
+        for (nm_row i = 0; i < tmp->n; i++) {
+            nm_cell c = nm_rel_row(tmp, i)[x->value_col], s;
+            if (v->add(v->ctx, result, c, &s) != NM_PLAN_OK) {
+                nm_buf vals = {0};
+                nm_cell args[2] = {result, c};
+                format_args(e, args, 2, &vals);
+                return fail(e, NM_EVAL_ERR_ARITH, e->rule,
+                            "arithmetic overflow in sum, adding %s", nm_buf_str(&vals));
+            }
+            result = s;
+        }
+        break;
+    case NM_AGG_MIN:
+    case NM_AGG_MAX:
+        if (tmp->n == 0)
+            return false;
+        result = nm_rel_row(tmp, 0)[x->value_col];
+        for (nm_row i = 1; i < tmp->n; i++) {
+            nm_cell c = nm_rel_row(tmp, i)[x->value_col];
+            int d = v->cmp(v->ctx, c, result);
+            if (a->kind == NM_AGG_MIN ? d < 0 : d > 0)
+                result = c;
+        }
+        break;
+    default:
+        return false;
+    }
+    if (x->op->var_bound) {
+        if (v->cmp(v->ctx, e->vars[a->result], result) != 0)
+            return false;
+    } else {
+        e->vars[a->result] = result;
+    }
+    return run(e, b, k + 1);
+}
+
+static bool cmp_holds(nm_plan_cmp op, int d)
+{
+    switch (op) {
+    case NM_CMP_EQ: return d == 0;
+    case NM_CMP_NE: return d != 0;
+    case NM_CMP_LT: return d < 0;
+    case NM_CMP_LE: return d <= 0;
+    case NM_CMP_GT: return d > 0;
+    case NM_CMP_GE: return d >= 0;
+    }
+    return false;
+}
+
+static bool run(nm_eval *e, const xbody *b, int k)
+{
+    if (k == b->n)
+        return emit(e, b);
+    const xop *x = &b->ops[k];
+    nm_cell *vars = e->vars;
+    switch (x->kind) {
+    case NM_OP_ATOM: {
+        nm_row lo, hi;
+        version_range(e, x, &lo, &hi);
+        if (lo >= hi)
+            return false;
+        const nm_rel *rel = x->rel;
+        size_t ar = (size_t)x->arity;
+        if (x->access == ACC_SCAN) {
+            for (nm_row r = lo; r < hi; r++) {
+                if (!bind_row(x, rel->cells + r * ar, vars))
+                    continue;
+                b->match[k] = r;
+                if (run(e, b, k + 1) || tick(e))
+                    return true;
+            }
+            return false;
+        }
+        nm_cell key[NM_REL_MAX_ARITY];
+        build_key(x, vars, key);
+        if (x->access == ACC_FIND) {
+            nm_row r = nm_rel_find(rel, key);
+            if (r == NM_ROW_NONE || r < lo || r >= hi)
+                return false;
+            b->match[k] = r;
+            return run(e, b, k + 1);
+        }
+        nm_rel_iter it;
+        nm_rel_lookup(rel, x->index, key, lo, hi, &it);
+        for (nm_row r; (r = nm_rel_iter_next(&it)) != NM_ROW_NONE;) {
+            if (!bind_row(x, rel->cells + r * ar, vars))
+                continue;
+            b->match[k] = r;
+            if (run(e, b, k + 1) || tick(e))
+                return true;
+        }
+        return false;
+    }
+    case NM_OP_NOT: {
+        nm_row hi = e->hi[x->rel_id];
+        const nm_rel *rel = x->rel;
+        if (x->access == ACC_NONEMPTY)
+            return hi > 0 ? false : run(e, b, k + 1);
+        nm_cell key[NM_REL_MAX_ARITY];
+        build_key(x, vars, key);
+        if (x->access == ACC_FIND) {
+            nm_row r = nm_rel_find(rel, key);
+            if (r != NM_ROW_NONE && r < hi)
+                return false;
+            return run(e, b, k + 1);
+        }
+        nm_rel_iter it;
+        nm_rel_lookup(rel, x->index, key, 0, hi, &it);
+        if (nm_rel_iter_next(&it) != NM_ROW_NONE)
+            return false;
+        return run(e, b, k + 1);
+    }
+    case NM_OP_CMP: {
+        nm_cell l, r;
+        nm_plan_status st = eval_expr(e, x->op->lhs, &l);
+        if (st == NM_PLAN_OK)
+            st = eval_expr(e, x->op->rhs, &r);
+        if (st != NM_PLAN_OK)
+            return st == NM_PLAN_ERROR;
+        if (!cmp_holds(x->op->cmp, e->p->values.cmp(e->p->values.ctx, l, r)))
+            return false;
+        return run(e, b, k + 1);
+    }
+    case NM_OP_TEST: {
+        nm_cell out;
+        nm_plan_status st = eval_expr(e, x->op->expr, &out);
+        if (st != NM_PLAN_OK)
+            return st == NM_PLAN_ERROR;
+        return run(e, b, k + 1);
+    }
+    case NM_OP_ASSIGN: {
+        nm_cell out;
+        nm_plan_status st = eval_expr(e, x->op->expr, &out);
+        if (st != NM_PLAN_OK)
+            return st == NM_PLAN_ERROR;
+        if (x->op->var_bound) {
+            if (e->p->values.cmp(e->p->values.ctx, vars[x->op->var], out) != 0)
+                return false;
+        } else {
+            vars[x->op->var] = out;
+        }
+        return run(e, b, k + 1);
+    }
+    case NM_OP_AGG:
+        return run_agg(e, b, k);
+    }
+    return false;
+}
+
+/* ---- strata ------------------------------------------------------------------------ */
+
+typedef struct variant {
+    const nm_plan_rule *rule;
+    xbody *body;
+    int delta_rel;      /* -1: runs once (no recursive atom) */
+} variant;
+
+static bool has_recursive_atom(const nm_eval *e, const nm_plan_rule *r)
+{
+    for (int i = 0; i < r->body.n; i++)
+        if (r->body.ops[i].kind == NM_OP_ATOM && e->in_stratum[r->body.ops[i].rel])
+            return true;
+    return false;
+}
+
+static bool plan_variant(nm_eval *e, const nm_plan_rule *r, int delta_src, const size_t *sizes,
+                         variant *out)
+{
+    nm_plan_body body = {0};
+    nm_buf err = {0};
+    if (!nm_plan_order(e->p, r, e->in_stratum, delta_src, sizes, &body, &err)) {
+        e->status = NM_EVAL_ERR_PLAN;
+        e->err_rule = r->id;
+        e->err = err;
+        return false;
+    }
+    nm_plan_dump_body(e->p, r, &body, &e->plans[r->id]);
+    nm_buf_putc(&e->plans[r->id], '\n');
+    out->rule = r;
+    out->body = compile_body(e, &body);
+    out->body->sink = SINK_HEAD;
+    out->body->rule = r;
+    out->body->head = e->rels[r->head];
+    xsink *k = nm_alloc(sizeof *k);
+    k->tuples = nm_alloc_atomic(sizeof *k->tuples * BATCH * (size_t)(r->nhead ? r->nhead : 1));
+    k->heights = nm_alloc_atomic(sizeof *k->heights * BATCH);
+    k->fresh = nm_alloc_atomic(sizeof *k->fresh * BATCH);
+    k->rows = nm_alloc_atomic(sizeof *k->rows * BATCH);
+    out->body->buf = k;
+    out->delta_rel = delta_src >= 0 ? r->body.ops[delta_src].rel : -1;
+    return true;
+}
+
+static bool run_variant(nm_eval *e, const variant *v)
+{
+    e->rule = v->rule;
+    return run(e, v->body, 0) || flush(e, v->body);
+}
+
+static bool run_stratum(nm_eval *e, const nm_plan_stratum *s)
+{
+    const nm_plan_program *p = e->p;
+    memset(e->in_stratum, 0, sizeof *e->in_stratum * (size_t)(e->nrels ? e->nrels : 1));
+    for (int i = 0; i < s->nrules; i++)
+        e->in_stratum[nm_plan_rule_at(p, s->rules[i])->head] = true;
+    size_t *sizes = nm_alloc_atomic(sizeof *sizes * (size_t)(e->nrels ? e->nrels : 1));
+    for (int i = 0; i < e->nrels; i++) {
+        sizes[i] = e->rels[i]->n;
+        e->lo[i] = e->hi[i] = e->rels[i]->n;
+    }
+    /* Rules without a recursive atom run once, in declaration order. */
+    int nvar = 0;
+    for (int i = 0; i < s->nrules; i++) {
+        const nm_plan_rule *r = nm_plan_rule_at(p, s->rules[i]);
+        for (int j = 0; j < r->body.n; j++)
+            nvar += r->body.ops[j].kind == NM_OP_ATOM;
+    }
+    variant *vs = nm_alloc(sizeof *vs * (size_t)(nvar + 1));
+    int nv = 0;
+    for (int i = 0; i < s->nrules; i++) {
+        const nm_plan_rule *r = nm_plan_rule_at(p, s->rules[i]);
+        if (has_recursive_atom(e, r))
+            continue;
+        variant v;
+        if (!plan_variant(e, r, -1, sizes, &v) || run_variant(e, &v))
+            return false;
+    }
+    if (!s->recursive)
+        return true;
+    for (int i = 0; i < s->nrules; i++) {
+        const nm_plan_rule *r = nm_plan_rule_at(p, s->rules[i]);
+        for (int j = 0; j < r->body.n; j++)
+            if (r->body.ops[j].kind == NM_OP_ATOM && e->in_stratum[r->body.ops[j].rel])
+                if (!plan_variant(e, r, j, sizes, &vs[nv++]))
+                    return false;
+    }
+    /* Everything present so far is the first delta. */
+    for (int i = 0; i < e->nrels; i++)
+        if (e->in_stratum[i]) {
+            e->lo[i] = 0;
+            e->hi[i] = e->rels[i]->n;
+        }
+    for (uint64_t iter = 1;; iter++) {
+        if (e->limits.max_iterations && iter > e->limits.max_iterations)
+            return !fail(e, NM_EVAL_ERR_ITERATIONS, e->productive,
+                         "evaluation stopped: no fixpoint after %llu iterations (the iteration limit)",
+                         (unsigned long long)e->limits.max_iterations);
+        e->stats.iterations++;
+        for (int i = 0; i < nv; i++) {
+            if (e->lo[vs[i].delta_rel] == e->hi[vs[i].delta_rel])
+                continue;
+            if (run_variant(e, &vs[i]))
+                return false;
+        }
+        bool changed = false;
+        for (int i = 0; i < e->nrels; i++)
+            if (e->in_stratum[i]) {
+                e->lo[i] = e->hi[i];
+                e->hi[i] = e->rels[i]->n;
+                changed |= e->lo[i] < e->hi[i];
+            }
+        if (!changed)
+            return true;
+        if (check_limits(e))
+            return false;
+    }
+}
+
+nm_eval_status nm_eval_run(nm_eval *e)
+{
+    if (e->ran) {
+        fail(e, NM_EVAL_ERR_PLAN, NULL, "an evaluator runs once");
+        return e->status;
+    }
+    e->ran = true;
+    nm_buf err = {0};
+    if (!nm_plan_finish((nm_plan_program *)e->p, &err)) {
+        e->status = NM_EVAL_ERR_PLAN;
+        e->err = err;
+        return e->status;
+    }
+    int nvars = 1;
+    for (int i = 0; i < e->p->rules.n; i++)
+        if (nm_plan_rule_at(e->p, i)->nvars > nvars)
+            nvars = nm_plan_rule_at(e->p, i)->nvars;
+    e->vars = nm_alloc_atomic(sizeof *e->vars * (size_t)nvars);
+    memset(e->vars, 0, sizeof *e->vars * (size_t)nvars);
+    clock_gettime(CLOCK_MONOTONIC, &e->start);
+    for (int s = 0; s < e->p->strata.n; s++)
+        if (!run_stratum(e, e->p->strata.items[s]))
+            break;
+    for (int i = 0; i < e->nrels; i++)
+        e->lo[i] = e->hi[i] = e->rels[i]->n;
+    e->stats.seconds = elapsed(e);
+    return e->status;
+}

@@ -1,0 +1,325 @@
+/* rel.c — relations: flat tuple arrays, the dedup hash set and secondary indexes
+ * (see rel.h). Growth allocates a new block and copies, never realloc: an old block
+ * stays valid (the collector keeps it while an iterator or a caller still points
+ * into it), and rows below the old size never change, so readers are never torn. */
+#define _GNU_SOURCE
+#include "rel.h"
+
+#include "mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static nm_rel_slot *slots_new(uint32_t cap)
+{
+    nm_rel_slot *s = nm_alloc_atomic(sizeof *s * cap);
+    memset(s, 0xff, sizeof *s * cap);
+    return s;
+}
+
+nm_rel *nm_rel_new(const char *name, int arity)
+{
+    if (arity < 0 || arity > NM_REL_MAX_ARITY)
+        abort();
+    nm_rel *r = nm_alloc(sizeof *r);
+    r->name = name;
+    r->arity = arity;
+    r->cap = 16;
+    r->cells = nm_alloc_atomic(sizeof(nm_cell) * r->cap * (size_t)(arity ? arity : 1));
+    r->set_mask = 31;
+    r->set = slots_new(r->set_mask + 1);
+    return r;
+}
+
+void nm_rel_clear(nm_rel *r)
+{
+    r->n = 0;
+    memset(r->set, 0xff, sizeof *r->set * ((size_t)r->set_mask + 1));
+    for (int i = 0; i < r->nidx; i++) {
+        nm_rel_index *x = r->idx[i];
+        memset(x->slots, 0xff, sizeof *x->slots * ((size_t)x->slot_mask + 1));
+        x->nkeys = 0;
+    }
+}
+
+static inline bool tuple_eq(const nm_cell *a, const nm_cell *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Doubles an open-addressing table, reinserting by stored hash only. */
+static nm_rel_slot *slots_grow(const nm_rel_slot *old, uint32_t old_mask, uint32_t *mask)
+{
+    uint32_t cap = (old_mask + 1) * 2;
+    if (cap == 0)
+        abort();
+    nm_rel_slot *s = slots_new(cap);
+    for (uint32_t i = 0; i <= old_mask; i++) {
+        if (old[i].row == NM_ROW_NONE)
+            continue;
+        uint32_t j = old[i].hash & (cap - 1);
+        while (s[j].row != NM_ROW_NONE)
+            j = (j + 1) & (cap - 1);
+        s[j] = old[i];
+    }
+    *mask = cap - 1;
+    return s;
+}
+
+static void rows_grow(nm_rel *r)
+{
+    if (r->cap >= UINT32_MAX / 2)
+        abort();
+    nm_row cap = r->cap * 2;
+    size_t w = (size_t)(r->arity ? r->arity : 1);
+    nm_cell *cells = nm_alloc_atomic(sizeof(nm_cell) * cap * w);
+    memcpy(cells, r->cells, sizeof(nm_cell) * r->n * (size_t)r->arity);
+    r->cells = cells;
+    for (int i = 0; i < r->nidx; i++) {
+        nm_rel_index *x = r->idx[i];
+        nm_row *next = nm_alloc_atomic(sizeof *next * cap);
+        memcpy(next, x->next, sizeof *next * r->n);
+        x->next = next;
+    }
+    if (r->prov) {
+        uint32_t *prov = nm_alloc_atomic(sizeof *prov * 2 * cap);
+        memcpy(prov, r->prov, sizeof *prov * 2 * r->n);
+        r->prov = prov;
+    }
+    r->cap = cap;
+}
+
+static inline uint32_t key_hash(const nm_rel_index *x, const nm_cell *row)
+{
+    nm_cell key[NM_REL_MAX_ARITY];
+    for (int i = 0; i < x->nkey; i++)
+        key[i] = row[x->cols[i]];
+    return nm_rel_hash(key, x->nkey);
+}
+
+static inline bool key_eq(const nm_rel_index *x, const nm_cell *row, const nm_cell *key)
+{
+    for (int i = 0; i < x->nkey; i++)
+        if (row[x->cols[i]] != key[i])
+            return false;
+    return true;
+}
+
+static inline bool row_key_eq(const nm_rel_index *x, const nm_cell *a, const nm_cell *b)
+{
+    for (int i = 0; i < x->nkey; i++)
+        if (a[x->cols[i]] != b[x->cols[i]])
+            return false;
+    return true;
+}
+
+/* Appends row `row` (already stored in r->cells) to index x. */
+static void index_add(nm_rel *r, nm_rel_index *x, nm_row row)
+{
+    if (((uint64_t)x->nkeys + 1) * 4 > ((uint64_t)x->slot_mask + 1) * 3)
+        x->slots = slots_grow(x->slots, x->slot_mask, &x->slot_mask);
+    const nm_cell *t = nm_rel_row(r, row);
+    uint32_t h = key_hash(x, t);
+    uint32_t j = h & x->slot_mask;
+    for (;;) {
+        nm_rel_slot s = x->slots[j];
+        if (s.row == NM_ROW_NONE) {
+            x->slots[j].hash = h;
+            x->slots[j].row = row;
+            x->next[row] = row;
+            x->nkeys++;
+            return;
+        }
+        if (s.hash == h && row_key_eq(x, nm_rel_row(r, s.row), t)) {
+            x->next[row] = x->next[s.row];
+            x->next[s.row] = row;
+            x->slots[j].row = row;
+            return;
+        }
+        j = (j + 1) & x->slot_mask;
+    }
+}
+
+static bool insert_hashed(nm_rel *r, const nm_cell *t, uint32_t h, nm_row *row)
+{
+    int k = r->arity;
+    uint32_t j = h & r->set_mask;
+    for (;;) {
+        nm_rel_slot s = r->set[j];
+        if (s.row == NM_ROW_NONE)
+            break;
+        if (s.hash == h && tuple_eq(nm_rel_row(r, s.row), t, k)) {
+            if (row)
+                *row = s.row;
+            return false;
+        }
+        j = (j + 1) & r->set_mask;
+    }
+    if (r->n == r->cap)
+        rows_grow(r);
+    nm_row id = r->n++;
+    if (k)
+        memcpy(r->cells + (size_t)id * (size_t)k, t, sizeof(nm_cell) * (size_t)k);
+    r->set[j].hash = h;
+    r->set[j].row = id;
+    if (((uint64_t)r->n) * 4 > ((uint64_t)r->set_mask + 1) * 3)
+        r->set = slots_grow(r->set, r->set_mask, &r->set_mask);
+    for (int i = 0; i < r->nidx; i++)
+        index_add(r, r->idx[i], id);
+    if (r->prov)
+        nm_rel_set_prov(r, id, UINT32_MAX, 0);
+    if (row)
+        *row = id;
+    return true;
+}
+
+bool nm_rel_insert(nm_rel *r, const nm_cell *t, nm_row *row)
+{
+    return insert_hashed(r, t, nm_rel_hash(t, r->arity), row);
+}
+
+void nm_rel_insert_batch(nm_rel *r, const nm_cell *tuples, int n, bool *fresh, nm_row *rows)
+{
+    enum { CHUNK = 64 };
+    size_t k = (size_t)r->arity;
+    uint32_t h[CHUNK];
+    for (int base = 0; base < n; base += CHUNK) {
+        int m = n - base < CHUNK ? n - base : CHUNK;
+        const nm_cell *t = tuples + (size_t)base * k;
+        for (int i = 0; i < m; i++) {
+            h[i] = nm_rel_hash(t + (size_t)i * k, (int)k);
+            __builtin_prefetch(&r->set[h[i] & r->set_mask]);
+        }
+        for (int i = 0; i < m; i++) {
+            nm_rel_slot s = r->set[h[i] & r->set_mask];
+            if (s.row != NM_ROW_NONE && s.hash == h[i])
+                __builtin_prefetch(r->cells + (size_t)s.row * k);
+        }
+        for (int i = 0; i < m; i++)
+            fresh[base + i] = insert_hashed(r, t + (size_t)i * k, h[i], &rows[base + i]);
+    }
+}
+
+nm_row nm_rel_find(const nm_rel *r, const nm_cell *t)
+{
+    int k = r->arity;
+    uint32_t h = nm_rel_hash(t, k);
+    uint32_t j = h & r->set_mask;
+    for (;;) {
+        nm_rel_slot s = r->set[j];
+        if (s.row == NM_ROW_NONE)
+            return NM_ROW_NONE;
+        if (s.hash == h && tuple_eq(nm_rel_row(r, s.row), t, k))
+            return s.row;
+        j = (j + 1) & r->set_mask;
+    }
+}
+
+int nm_rel_find_index(const nm_rel *r, uint64_t mask)
+{
+    for (int i = 0; i < r->nidx; i++)
+        if (r->idx[i]->mask == mask)
+            return i;
+    return -1;
+}
+
+int nm_rel_add_index(nm_rel *r, uint64_t mask)
+{
+    int found = nm_rel_find_index(r, mask);
+    if (found >= 0)
+        return found;
+    if (mask == 0 || (r->arity < 64 && (mask >> r->arity) != 0))
+        abort();
+    nm_rel_index *x = nm_alloc(sizeof *x);
+    x->mask = mask;
+    for (int c = 0; c < r->arity; c++)
+        if (mask & ((uint64_t)1 << c))
+            x->cols[x->nkey++] = (uint8_t)c;
+    uint32_t cap = 16;
+    while ((uint64_t)cap * 3 < (uint64_t)r->n * 4 + 4)
+        cap *= 2;
+    x->slots = slots_new(cap);
+    x->slot_mask = cap - 1;
+    x->next = nm_alloc_atomic(sizeof *x->next * r->cap);
+    for (nm_row i = 0; i < r->n; i++)
+        index_add(r, x, i);
+    nm_rel_index **idx = nm_alloc(sizeof *idx * (size_t)(r->nidx + 1));
+    if (r->nidx)
+        memcpy(idx, r->idx, sizeof *idx * (size_t)r->nidx);
+    idx[r->nidx] = x;
+    r->idx = idx;
+    return r->nidx++;
+}
+
+void nm_rel_lookup(const nm_rel *r, int idx, const nm_cell *key, nm_row lo, nm_row hi,
+                   nm_rel_iter *it)
+{
+    const nm_rel_index *x = r->idx[idx];
+    uint32_t h = nm_rel_hash(key, x->nkey);
+    uint32_t j = h & x->slot_mask;
+    it->next = x->next;
+    it->lo = lo;
+    it->hi = hi;
+    it->cur = NM_ROW_NONE;
+    for (;;) {
+        nm_rel_slot s = x->slots[j];
+        if (s.row == NM_ROW_NONE)
+            return;
+        if (s.hash == h && key_eq(x, nm_rel_row(r, s.row), key)) {
+            it->last = s.row;
+            it->cur = x->next[s.row];
+            return;
+        }
+        j = (j + 1) & x->slot_mask;
+    }
+}
+
+typedef struct sort_ctx {
+    const nm_rel *r;
+    nm_rel_cmp cmp;
+    void *ctx;
+} sort_ctx;
+
+static int sort_cmp(const void *a, const void *b, void *p)
+{
+    const sort_ctx *s = p;
+    nm_row x = *(const nm_row *)a, y = *(const nm_row *)b;
+    int c = s->cmp(s->ctx, nm_rel_row(s->r, x), nm_rel_row(s->r, y), s->r->arity);
+    if (c)
+        return c;
+    return (x > y) - (x < y);
+}
+
+nm_row *nm_rel_sorted(const nm_rel *r, nm_rel_cmp cmp, void *ctx)
+{
+    nm_row *rows = nm_alloc_atomic(sizeof *rows * (r->n ? r->n : 1));
+    for (nm_row i = 0; i < r->n; i++)
+        rows[i] = i;
+    sort_ctx s = {r, cmp, ctx};
+    qsort_r(rows, r->n, sizeof *rows, sort_cmp, &s);
+    return rows;
+}
+
+void nm_rel_enable_prov(nm_rel *r)
+{
+    if (r->prov)
+        return;
+    r->prov = nm_alloc_atomic(sizeof *r->prov * 2 * r->cap);
+    for (nm_row i = 0; i < r->n; i++)
+        nm_rel_set_prov(r, i, UINT32_MAX, 0);
+}
+
+size_t nm_rel_bytes(const nm_rel *r)
+{
+    size_t b = sizeof *r + sizeof(nm_cell) * (size_t)r->cap * (size_t)r->arity
+             + sizeof(nm_rel_slot) * ((size_t)r->set_mask + 1);
+    for (int i = 0; i < r->nidx; i++)
+        b += sizeof *r->idx[i] + sizeof(nm_row) * (size_t)r->cap
+           + sizeof(nm_rel_slot) * ((size_t)r->idx[i]->slot_mask + 1);
+    if (r->prov)
+        b += sizeof *r->prov * 2 * (size_t)r->cap;
+    return b;
+}

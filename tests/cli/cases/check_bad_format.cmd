@@ -1,0 +1,1 @@
+check --diagnostics=xml x.norma

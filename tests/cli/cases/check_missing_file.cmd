@@ -1,0 +1,1 @@
+check tests/cli/data/does_not_exist.norma
