@@ -12,12 +12,23 @@ static const char *usage_text =
     "\n"
     "commands:\n"
     "  check FILE|DIR...   parse and check rule files; report every error\n"
+    "  run FILE|DIR...     check, evaluate, and print the derived atoms (or the\n"
+    "                      answers to --query), in value order\n"
     "\n"
-    "options for check:\n"
+    "options for check and run:\n"
     "  --path DIR            add DIR to the module search path (repeatable)\n"
     "  --stdlib DIR          use DIR as the bundled standard library\n"
     "  --diagnostics=FORMAT  text (default) or json\n"
-    "  --dump-ast            print the syntax tree of each file\n"
+    "  --dump-ast            print the syntax tree of each file (check)\n"
+    "\n"
+    "options for run:\n"
+    "  --query ATOM          print the true atoms matching ATOM, e.g. 'path(a, x)'\n"
+    "                        (repeatable; names that are not constants are variables)\n"
+    "  --case NAME           evaluate with the facts of case NAME\n"
+    "  --fact ATOM           add a fact of an input predicate (repeatable)\n"
+    "  --max-tuples N        stop when more than N tuples are derived (default 100000000)\n"
+    "  --max-iterations N    stop when a stratum needs more than N iterations\n"
+    "  --timeout SECONDS     stop after SECONDS of evaluation\n"
     "\n"
     "  norma --help          this text\n"
     "  norma --version       the version\n"
@@ -36,16 +47,37 @@ static int usage_error(const char *fmt, const char *arg)
 typedef struct load_opts {
     nm_diag_format diag_format;
     bool dump_ast;
+    bool is_run;            /* accept the options of `run` */
     const char **paths;
     int npaths;
+    const char **queries;
+    int nqueries;
+    const char **facts;
+    int nfacts;
+    nm_run_options run;
 } load_opts;
+
+/* Parses a positive number for option `opt`; false on junk. */
+static bool parse_count(const char *opt, const char *text, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (*text == '\0' || *end != '\0' || !(v > 0)) {
+        usage_error("option needs a positive number: %s", opt);
+        return false;
+    }
+    *out = v;
+    return true;
+}
 
 /* Parses options and paths of a loading command into o and a new engine.
  * Returns 0 or an exit code on a usage error. */
 static int parse_load_args(int argc, char **argv, load_opts *o, nm_engine *e)
 {
     o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
-    if (!o->paths)
+    o->queries = calloc((size_t)argc + 1, sizeof *o->queries);
+    o->facts = calloc((size_t)argc + 1, sizeof *o->facts);
+    if (!o->paths || !o->queries || !o->facts)
         return NM_EXIT_USAGE;
     bool only_paths = false;
     for (int i = 0; i < argc; i++) {
@@ -69,6 +101,31 @@ static int parse_load_args(int argc, char **argv, load_opts *o, nm_engine *e)
                 nm_engine_add_search_path(e, argv[++i]);
             else
                 nm_engine_set_stdlib(e, argv[++i]);
+        } else if (o->is_run && (strcmp(a, "--query") == 0 || strcmp(a, "--case") == 0 ||
+                                 strcmp(a, "--fact") == 0)) {
+            if (i + 1 >= argc)
+                return usage_error("option '%s' needs a value", a);
+            const char *v = argv[++i];
+            if (a[2] == 'q')
+                o->queries[o->nqueries++] = v;
+            else if (a[2] == 'f')
+                o->facts[o->nfacts++] = v;
+            else
+                o->run.case_name = v;
+        } else if (o->is_run && (strcmp(a, "--max-tuples") == 0 ||
+                                 strcmp(a, "--max-iterations") == 0 ||
+                                 strcmp(a, "--timeout") == 0)) {
+            double v;
+            if (i + 1 >= argc)
+                return usage_error("option '%s' needs a number", a);
+            if (!parse_count(a, argv[++i], &v))
+                return NM_EXIT_USAGE;
+            if (a[2] == 't')
+                o->run.max_seconds = v;
+            else if (a[6] == 't')
+                o->run.max_tuples = (unsigned long long)v;
+            else
+                o->run.max_iterations = (unsigned long long)v;
         } else {
             return usage_error("unknown option '%s'", a);
         }
@@ -100,6 +157,46 @@ static int cmd_check(int argc, char **argv)
     return nm_engine_error_count(e) ? NM_EXIT_FAIL : NM_EXIT_OK;
 }
 
+static void print_diags(nm_engine *e, const load_opts *o)
+{
+    nm_engine_print_diagnostics(e, o->diag_format == NM_DIAG_JSON ? stdout : stderr,
+                                o->diag_format);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    nm_engine *e = nm_engine_new();
+    load_opts o = {.is_run = true};
+    int rc = parse_load_args(argc, argv, &o, e);
+    if (rc)
+        return rc;
+    for (int i = 0; i < o.npaths; i++)
+        nm_engine_load_path(e, o.paths[i]);
+    if (nm_engine_unreadable(e)) {
+        print_diags(e, &o);
+        return NM_EXIT_USAGE;
+    }
+    bool ok = nm_engine_check(e);
+    for (int i = 0; ok && i < o.nfacts; i++)
+        ok = nm_engine_add_fact(e, o.facts[i]);
+    nm_model *m = ok ? nm_engine_run(e, &o.run) : NULL;
+    int status = m ? NM_EXIT_OK : NM_EXIT_FAIL;
+    if (m && o.nqueries == 0)
+        nm_model_print(m, stdout);
+    for (int q = 0; m && q < o.nqueries; q++) {
+        nm_answers *a = nm_model_query(m, o.queries[q]);
+        if (!a) {
+            status = NM_EXIT_USAGE;
+            continue;
+        }
+        for (int i = 0; i < nm_answers_count(a); i++)
+            printf("%s\n", nm_answers_text(a, i));
+    }
+    if (nm_engine_error_count(e) || nm_engine_warning_count(e))
+        print_diags(e, &o);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     nm_init();
@@ -116,5 +213,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -12,12 +12,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "date.h"
 #include "mem.h"
-
-/* engine/date.h also defines nm_dur_unit (as ast.h does), so it cannot be included
- * beside ast.h; these are its two functions the checker needs. */
-bool nm_date_is_valid(int y, int m, int d);
-int nm_date_days_in_month(int y, int m);
 
 /* ---- small containers -------------------------------------------------------------- */
 
@@ -213,6 +209,12 @@ typedef struct checker {
     nm_vec type_nodes, pred_nodes, param_nodes, rule_nodes, case_nodes, source_nodes;
     ivec pred_used, type_used, const_used, param_used;
     ivec pred_bad;              /* signature had an error: atoms are not type-checked */
+    /* individuals ([type.entity], [fact.implicit]) */
+    nm_vec entity_nodes;        /* top-level `entity` declarations ... */
+    ivec entity_consts;         /* ... and their constants (-1: a duplicate name) */
+    ivec *case_ents;            /* per case: its entities, explicit then implicit */
+    nm_vec clash_nodes;         /* fact arguments reported as naming one individual
+                                 * with two types: no type error there */
 } checker;
 
 static nm_span no_span(void)
@@ -241,6 +243,15 @@ static bool visible_or_report(checker *c, int from, int decl, nm_span at, const 
                           "'%s' is declared in module '%s', which this module does not use",
                           name, c->p->modules[decl].name);
     nm_diag_note(d, NM_SEV_HELP, NULL, "add 'use %s'", c->p->modules[decl].name);
+    return false;
+}
+
+/* A fact argument already reported as naming one individual with two types. */
+static bool is_clash(checker *c, const nm_node *arg)
+{
+    for (int i = 0; i < c->clash_nodes.n; i++)
+        if (c->clash_nodes.items[i] == arg)
+            return true;
     return false;
 }
 
@@ -494,11 +505,17 @@ static nm_pcite *resolve_cites(checker *c, const nm_citation *cs, int n, int mod
 static bool is_numeric(int t) { return t == NM_TY_INT || t == NM_TY_DECIMAL || t == NM_TY_RATIONAL; }
 static bool is_entity(int t) { return t == NM_TY_ENTITY || t == NM_TY_PERSON || t == NM_TY_UNIT; }
 
+/* A declared entity type (`type Video = entity`), disjoint from the builtin ones. */
+static bool is_individual_type(checker *c, int t)
+{
+    return t >= 0 && c->p->types[t].kind == NM_TY_ENTITY_DECL;
+}
+
 static bool is_finite(checker *c, int t)
 {
     nm_type_kind k = c->p->types[t].kind;
     return k == NM_TY_ERROR || k == NM_TY_ENUM || k == NM_TY_TIERS || k == NM_TY_BOOL ||
-           is_entity(t);
+           k == NM_TY_ENTITY_DECL || is_entity(t);
 }
 
 /* Values of the two types may be compared with = and != (and joined). */
@@ -700,7 +717,10 @@ static int add_entity(checker *c, nm_node *n, int module, int case_id)
     int k = add_const(c, n->u.entity.name.text, n->u.entity.name.span);
     nm_pconst *e = &c->p->consts[k];
     e->kind = NM_CONST_ENTITY;
-    e->type = n->u.entity.kind == NM_ENTITY_PERSON ? NM_TY_PERSON : NM_TY_UNIT;
+    /* a named type is resolved by entity_type once all types are declared */
+    e->type = n->u.entity.kind == NM_ENTITY_PERSON ? NM_TY_PERSON
+              : n->u.entity.kind == NM_ENTITY_UNIT ? NM_TY_UNIT
+                                                   : NM_TY_ERROR;
     e->zh = n->u.entity.label;
     e->module = module;
     e->case_id = case_id;
@@ -761,7 +781,9 @@ static void declare_enum(checker *c, nm_node *n, int module)
     }
     nm_ptype *ty = &c->p->types[t];
     ty->name = name->text;
-    ty->kind = n->kind == NM_N_TIERS ? NM_TY_TIERS : NM_TY_ENUM;
+    ty->kind = n->kind == NM_N_TIERS         ? NM_TY_TIERS
+               : n->kind == NM_N_ENTITY_TYPE ? NM_TY_ENTITY_DECL
+                                             : NM_TY_ENUM;
     ty->module = module;
     ty->span = name->span;
     ty->members = iv_copy(&members);
@@ -856,10 +878,12 @@ static void declare_all(checker *c)
             }
             case NM_N_ENUM:
             case NM_N_TIERS:
+            case NM_N_ENTITY_TYPE:
                 declare_enum(c, n, f);
                 break;
             case NM_N_ENTITY:
-                add_entity(c, n, f, -1);
+                nm_vec_push(&c->entity_nodes, n);
+                iv_push(&c->entity_consts, add_entity(c, n, f, -1));
                 break;
             case NM_N_LIST:
                 declare_pred(c, n, &n->u.list.name, NM_ORIGIN_LIST, f);
@@ -1049,6 +1073,8 @@ static int lookup_const(rctx *r, const char *name, int expected, nm_span at, boo
         const nm_pconst *k0 = &c->p->consts[k];
         if (k0->case_id != -1 && k0->case_id != r->case_id)
             continue;
+        if (k0->implicit && !r->ground)
+            continue;       /* in a rule, the name of an implicit individual is a variable */
         if (k0->case_id != -1 && k0->case_id == r->case_id)
             return k;
         nfound++;
@@ -1062,7 +1088,7 @@ static int lookup_const(rctx *r, const char *name, int expected, nm_span at, boo
         return match;
     ivec all = {0};     /* the chain runs newest first: list in declaration order */
     for (int k = sym_get(&c->consts, name); k >= 0; k = iv_get(&c->const_next, k) - 1)
-        if (c->p->consts[k].case_id == -1)
+        if (c->p->consts[k].case_id == -1 && (r->ground || !c->p->consts[k].implicit))
             iv_push(&all, k);
     nm_buf b = {0};
     for (int i = all.n - 1; i >= 0; i--)
@@ -1079,7 +1105,7 @@ static void suggest_values(rctx *r, suggest *s)
 {
     for (int k = 0; k < r->c->p->nconsts; k++) {
         const nm_pconst *k0 = &r->c->p->consts[k];
-        if (k0->case_id == -1 || k0->case_id == r->case_id)
+        if ((k0->case_id == -1 || k0->case_id == r->case_id) && (r->ground || !k0->implicit))
             sg_offer(s, k0->name);
     }
     for (int i = 0; i < r->c->p->nparams; i++)
@@ -1132,11 +1158,23 @@ static nm_pexpr *resolve_name(rctx *r, nm_node *n, int expected)
         return e;
     }
     if (r->ground) {
-        nm_diag *d = nm_error(c->d, n->span, "E-unknown-const", "unknown constant '%s'", name);
+        bool ent = expected >= 0 && (is_entity(expected) || is_individual_type(c, expected));
+        nm_diag *d = ent ? nm_error(c->d, n->span, "E-unknown-entity", "unknown entity '%s'", name)
+                         : nm_error(c->d, n->span, "E-unknown-const", "unknown constant '%s'", name);
         suggest s;
         sg_init(&s, name);
         suggest_values(r, &s);
         sg_help(&s, d, "");
+        if (expected == NM_TY_PERSON || expected == NM_TY_UNIT)
+            nm_diag_note(d, NM_SEV_HELP, NULL, "declare it with 'entity %s: %s'", name,
+                         expected == NM_TY_PERSON ? "person" : "unit");
+        else if (expected == NM_TY_ENTITY)
+            nm_diag_note(d, NM_SEV_HELP, NULL,
+                         "declare it with 'entity %s: person' or 'entity %s: unit'", name, name);
+        else if (ent)
+            nm_diag_note(d, NM_SEV_HELP, NULL,
+                         "name it in a fact, or declare it with 'entity %s: %s'", name,
+                         type_name(c, expected));
         return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
     }
     int v = var_index(r, name);
@@ -1375,7 +1413,7 @@ static void resolve_atom(rctx *r, nm_node *n, const nm_date_lit *on, nm_patom *o
             iv_set(&r->types, e->u.var, want);
             e->type = want;
         }
-        if (!assignable(e->type, want, e->kind != NM_E_VAR)) {
+        if (!assignable(e->type, want, e->kind != NM_E_VAR) && !is_clash(c, n->u.atom.args[i])) {
             const char *an = *pr->arg_names[i] ? nm_sprintf("'%s'", pr->arg_names[i])
                                                : nm_sprintf("%d", i + 1);
             nm_error(c->d, e->span, "E-type", "argument %s of '%s' has type '%s', found %s", an,
@@ -1567,7 +1605,8 @@ static bool name_is_value(rctx *r, const char *name)
 {
     checker *c = r->c;
     for (int k = sym_get(&c->consts, name); k >= 0; k = iv_get(&c->const_next, k) - 1)
-        if (c->p->consts[k].case_id == -1 || c->p->consts[k].case_id == r->case_id)
+        if ((c->p->consts[k].case_id == -1 || c->p->consts[k].case_id == r->case_id) &&
+            (r->ground || !c->p->consts[k].implicit))
             return true;
     return sym_get(&c->params, name) >= 0;
 }
@@ -2112,6 +2151,151 @@ static void check_signatures(checker *c)
     }
 }
 
+/* ---- pass 3b: individuals ([type.entity], [fact.implicit]) ------------------------- */
+
+/* The type of an `entity` declaration: Person, Unit or a declared entity type; reports
+ * any other type and yields NM_TY_ERROR then. */
+static int entity_type(checker *c, nm_node *n, int module)
+{
+    if (n->u.entity.kind == NM_ENTITY_PERSON)
+        return NM_TY_PERSON;
+    if (n->u.entity.kind == NM_ENTITY_UNIT)
+        return NM_TY_UNIT;
+    const nm_ident *tn = &n->u.entity.type;
+    int t = resolve_type(c, tn, module);
+    if (t == NM_TY_ERROR || t == NM_TY_PERSON || t == NM_TY_UNIT || is_individual_type(c, t))
+        return t;
+    const char *name = n->u.entity.name.text;
+    nm_diag *d;
+    if (t == NM_TY_ENTITY) {
+        d = nm_error(c->d, tn->span, "E-entity-type",
+                     "an entity of type 'Entity' must be a person or a unit");
+        nm_diag_note(d, NM_SEV_HELP, NULL, "write 'entity %s: person' or 'entity %s: unit'", name,
+                     name);
+    } else {
+        d = nm_error(c->d, tn->span, "E-entity-type", "'%s' is not an entity type", tn->text);
+        nm_diag_note(d, NM_SEV_HELP, NULL,
+                     "an entity is a 'person', a 'unit', or of a type declared 'type NAME = entity'");
+    }
+    return NM_TY_ERROR;
+}
+
+/* The constant a ground context of case `case_id` (-1: none) would resolve `name` to,
+ * case-local first; -2 for a parameter; -1 for nothing. Reports nothing. */
+static int quiet_lookup(checker *c, const char *name, int case_id)
+{
+    int found = -1;
+    for (int k = sym_get(&c->consts, name); k >= 0; k = iv_get(&c->const_next, k) - 1) {
+        int kc = c->p->consts[k].case_id;
+        if (case_id != -1 && kc == case_id)
+            return k;
+        if (kc == -1)
+            found = k;
+    }
+    if (found < 0 && sym_get(&c->params, name) >= 0)
+        return -2;
+    return found;
+}
+
+/* Declares the individuals a fact names implicitly: each argument that is a name
+ * resolving to nothing, where the predicate declares an entity type of its own. They
+ * belong to the case (`out`) or, at top level, to the type (`global[type]`). A name
+ * implicitly used with two types is reported once, at the second use. */
+static void declare_implicit(checker *c, nm_node *fact, int module, int case_id, ivec *out,
+                             ivec *global)
+{
+    nm_node *a = fact->u.fact.atom;
+    int pi = sym_get(&c->preds, a->u.atom.pred.text);
+    if (pi < 0)
+        return;
+    const nm_ppred *pr = &c->p->preds[pi];
+    int n = a->u.atom.nargs < pr->arity ? a->u.atom.nargs : pr->arity;
+    for (int i = 0; i < n; i++) {
+        nm_node *arg = a->u.atom.args[i];
+        int t = pr->arg_types[i];
+        if (arg->kind != NM_N_NAME || !is_individual_type(c, t))
+            continue;
+        const char *name = arg->u.name.text;
+        int k = quiet_lookup(c, name, case_id);
+        if (k >= 0) {
+            const nm_pconst *k0 = &c->p->consts[k];
+            if (k0->implicit && k0->type != t) {
+                nm_diag *d = nm_error(c->d, arg->span, "E-individual-types",
+                                      "'%s' is used with two entity types, '%s' and '%s'", name,
+                                      type_name(c, k0->type), type_name(c, t));
+                nm_diag_note(d, NM_SEV_NOTE, &k0->span, "first used here, as '%s'",
+                             type_name(c, k0->type));
+                nm_diag_note(d, NM_SEV_HELP, NULL,
+                             "an individual has one entity type; give each individual its own name");
+                nm_vec_push(&c->clash_nodes, arg);
+            }
+            continue;
+        }
+        if (k == -2)
+            continue;
+        k = add_const(c, name, arg->span);
+        nm_pconst *k0 = &c->p->consts[k];
+        k0->kind = NM_CONST_ENTITY;
+        k0->type = t;
+        k0->implicit = true;
+        k0->module = module;
+        k0->case_id = case_id;
+        iv_set(&c->const_used, k, 1);
+        iv_push(case_id >= 0 ? out : &global[t], k);
+    }
+}
+
+/* Resolves the types of top-level `entity` declarations, declares each case's
+ * entities, and the individuals that facts declare implicitly (top level first, then
+ * each case), so that every fact, list, parameter and expectation can name them
+ * wherever they stand. Runs once predicate signatures are known. */
+static void declare_individuals(checker *c)
+{
+    nm_program *p = c->p;
+    ivec *global = nm_alloc(sizeof(ivec) * (size_t)(p->ntypes + 1));
+    for (int i = 0; i < c->entity_nodes.n; i++) {
+        int k = c->entity_consts.v[i];
+        if (k < 0)
+            continue;
+        int t = entity_type(c, c->entity_nodes.items[i], p->consts[k].module);
+        p->consts[k].type = t;
+        if (is_individual_type(c, t))
+            iv_push(&global[t], k);
+    }
+    for (int f = 0; f < c->nfiles; f++)
+        for (int i = 0; i < c->files[f]->decls.n; i++) {
+            nm_node *n = c->files[f]->decls.items[i];
+            if (n->kind == NM_N_FACT || n->kind == NM_N_FOUND)
+                declare_implicit(c, n, f, -1, NULL, global);
+        }
+    c->case_ents = nm_alloc(sizeof(ivec) * (size_t)(p->ncases + 1));
+    for (int ci = 0; ci < p->ncases; ci++) {
+        nm_node *n = c->case_nodes.items[ci];
+        int m = p->cases[ci].module;
+        ivec *ents = &c->case_ents[ci];
+        for (int i = 0; i < n->u.casedecl.items.n; i++) {
+            nm_node *it = n->u.casedecl.items.items[i];
+            if (it->kind != NM_N_ENTITY)
+                continue;
+            int k = add_entity(c, it, m, ci);
+            if (k < 0)
+                continue;
+            int t = entity_type(c, it, m);
+            p->consts[k].type = t;
+            iv_push(ents, k);
+        }
+        for (int i = 0; i < n->u.casedecl.items.n; i++) {
+            nm_node *it = n->u.casedecl.items.items[i];
+            if (it->kind == NM_N_FACT || it->kind == NM_N_FOUND)
+                declare_implicit(c, it, m, ci, ents, global);
+        }
+    }
+    for (int t = NM_TY__BUILTINS; t < p->ntypes; t++) {
+        p->types[t].individuals = iv_copy(&global[t]);
+        p->types[t].nindividuals = global[t].n;
+    }
+}
+
 /* ---- pass 4: parameters, lists, maps, tables, facts --------------------------------- */
 
 static rctx ground_ctx(checker *c, int module, int case_id, const char *what)
@@ -2515,16 +2699,9 @@ static void check_cases(checker *c)
         p->cases[ci].title = n->u.casedecl.title;
         p->cases[ci].ref = n->u.casedecl.ref;
         p->cases[ci].decided = check_date(c, &n->u.casedecl.decided);
-        ivec ents = {0}, facts = {0};
-        /* entities first: a case's facts may name entities declared below them */
-        for (int i = 0; i < n->u.casedecl.items.n; i++) {
-            nm_node *it = n->u.casedecl.items.items[i];
-            if (it->kind == NM_N_ENTITY) {
-                int k = add_entity(c, it, m, ci);
-                if (k >= 0)
-                    iv_push(&ents, k);
-            }
-        }
+        /* entities were declared by declare_individuals: a case's facts may name
+         * entities declared below them */
+        ivec ents = c->case_ents[ci], facts = {0};
         int cap_o = 0, cap_e = 0;
         nm_pcase *cs = &p->cases[ci];
         for (int i = 0; i < n->u.casedecl.items.n; i++) {
@@ -2869,7 +3046,8 @@ static void check_unused(checker *c)
                        p->params[i].name);
     for (int i = 0; i < p->nconsts; i++) {
         const nm_pconst *k = &p->consts[i];
-        if (k->kind == NM_CONST_ENTITY && c->is_root[k->module] && !iv_get(&c->const_used, i))
+        if (k->kind == NM_CONST_ENTITY && !k->implicit && c->is_root[k->module] &&
+            !iv_get(&c->const_used, i))
             nm_warning(c->d, k->span, "W-unused", "entity '%s' is declared but never used", k->name);
     }
 }
@@ -2894,6 +3072,7 @@ nm_program *nm_check_with(nm_ast_file **files, int nfiles, nm_diags *diags,
     declare_all(c);
     check_sources(c);
     check_signatures(c);
+    declare_individuals(c);
     check_params(c);
     check_collections(c);
     for (int f = 0; f < nfiles; f++)
@@ -3089,6 +3268,13 @@ void nm_program_dump(const nm_program *p, nm_buf *out)
     static const char *modes[] = {"derived", "input", "open"};
     for (int t = NM_TY__BUILTINS; t < p->ntypes; t++) {
         const nm_ptype *ty = &p->types[t];
+        if (ty->kind == NM_TY_ENTITY_DECL) {
+            nm_buf_printf(out, "type %s entity", ty->name);
+            for (int i = 0; i < ty->nindividuals; i++)
+                nm_buf_printf(out, "%s%s", i ? ", " : ": ", p->consts[ty->individuals[i]].name);
+            nm_buf_putc(out, '\n');
+            continue;
+        }
         nm_buf_printf(out, "type %s %s", ty->name, ty->kind == NM_TY_TIERS ? "tiers" : "enum");
         for (int i = 0; i < ty->nmembers; i++)
             nm_buf_printf(out, "%s%s", i ? (ty->kind == NM_TY_TIERS ? " < " : ", ") : " ",
@@ -3097,8 +3283,9 @@ void nm_program_dump(const nm_program *p, nm_buf *out)
     }
     for (int i = 0; i < p->nconsts; i++)
         if (p->consts[i].kind == NM_CONST_ENTITY)
-            nm_buf_printf(out, "entity %s: %s%s\n", p->consts[i].name,
+            nm_buf_printf(out, "entity %s: %s%s%s\n", p->consts[i].name,
                           p->types[p->consts[i].type].name,
+                          p->consts[i].implicit ? " implicit" : "",
                           p->consts[i].case_id >= 0 ? nm_sprintf(" (case %s)", p->cases[p->consts[i].case_id].name) : "");
     for (int i = 0; i < p->nparams; i++) {
         nm_buf_printf(out, "param %s: %s = ", p->params[i].name, p->types[p->params[i].type].name);

@@ -16,24 +16,8 @@
 #include "ast.h"
 #include "check.h"
 #include "diag.h"
+#include "engine_int.h"
 #include "mem.h"
-
-typedef struct loaded {
-    nm_ast_file *ast;
-    const char *module;     /* module name: declared, or the file's base name */
-    nm_span module_span;
-    const char *realpath;   /* identity of the file on disk ("" for strings) */
-    const char *dir;        /* directory searched first by its `use`s */
-} loaded;
-
-struct nm_engine {
-    nm_diags *diags;
-    nm_vec search;          /* const char* directories */
-    const char *stdlib;
-    nm_vec files;           /* loaded*, in load order */
-    bool unreadable;        /* some path could not be read: exit 2 */
-    nm_program *program;
-};
 
 void nm_init(void)
 {

@@ -434,10 +434,10 @@ static bool run_agg(nm_eval *e, const xbody *b, int k)
         return true;
     nm_cell result;
     switch (a->kind) {
-    case NM_AGG_COUNT:
+    case NM_PLAN_AGG_COUNT:
         result = v->from_int(v->ctx, (int64_t)tmp->n);
         break;
-    case NM_AGG_SUM:
+    case NM_PLAN_AGG_SUM:
         result = v->from_int(v->ctx, 0);
         for (nm_row i = 0; i < tmp->n; i++) {
             nm_cell c = nm_rel_row(tmp, i)[x->value_col], s;
@@ -451,15 +451,15 @@ static bool run_agg(nm_eval *e, const xbody *b, int k)
             result = s;
         }
         break;
-    case NM_AGG_MIN:
-    case NM_AGG_MAX:
+    case NM_PLAN_AGG_MIN:
+    case NM_PLAN_AGG_MAX:
         if (tmp->n == 0)
             return false;
         result = nm_rel_row(tmp, 0)[x->value_col];
         for (nm_row i = 1; i < tmp->n; i++) {
             nm_cell c = nm_rel_row(tmp, i)[x->value_col];
             int d = v->cmp(v->ctx, c, result);
-            if (a->kind == NM_AGG_MIN ? d < 0 : d > 0)
+            if (a->kind == NM_PLAN_AGG_MIN ? d < 0 : d > 0)
                 result = c;
         }
         break;

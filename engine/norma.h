@@ -55,4 +55,44 @@ void nm_engine_print_diagnostics(const nm_engine *e, FILE *out, nm_diag_format f
 /* Writes the syntax trees of the loaded files (debugging, tests). */
 void nm_engine_dump_ast(const nm_engine *e, FILE *out);
 
+/* ---- evaluation ------------------------------------------------------------------ */
+
+typedef struct nm_model nm_model;
+typedef struct nm_answers nm_answers;
+
+/* Limits of one evaluation; 0 means the default (100,000,000 tuples, 1,000,000
+ * iterations of one stratum, no time limit). */
+typedef struct nm_run_options {
+    const char *case_name;      /* evaluate this case's facts too; NULL: none */
+    unsigned long long max_tuples;
+    unsigned long long max_iterations;
+    double max_seconds;
+} nm_run_options;
+
+/* Adds a ground fact, written as in a rule file (`provides(hu, network_access)`),
+ * to every later run. Call after a successful nm_engine_check. Returns false (and
+ * records a diagnostic) when the text is not a ground atom of an input predicate. */
+bool nm_engine_add_fact(nm_engine *e, const char *text);
+
+/* Evaluates the checked program (nm_engine_check must have succeeded) with the
+ * program-level facts, the facts added through the API and, if opt names one, a
+ * case's facts. Returns NULL after recording a diagnostic when evaluation stops
+ * (arithmetic overflow, a limit) or the case does not exist. opt may be NULL. */
+nm_model *nm_engine_run(nm_engine *e, const nm_run_options *opt);
+
+/* The answers to a query atom (`path(a, x)`: names that are not constants are
+ * variables, `_` matches anything): the true atoms that match, in value order.
+ * Returns NULL after recording a diagnostic when the query is malformed. */
+nm_answers *nm_model_query(nm_model *m, const char *atom);
+int nm_answers_count(const nm_answers *a);
+/* The i-th answer as text, e.g. `path(a, b)` (owned by the answers). */
+const char *nm_answers_text(const nm_answers *a, int i);
+/* The value of argument j of answer i, as text. */
+const char *nm_answers_arg(const nm_answers *a, int i, int j);
+int nm_answers_arity(const nm_answers *a);
+
+/* Writes every derived predicate's true atoms, predicates in declaration order,
+ * atoms in value order, one per line. */
+void nm_model_print(const nm_model *m, FILE *out);
+
 #endif

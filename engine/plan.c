@@ -376,7 +376,7 @@ static bool check_body(check_ctx *c, const nm_plan_body *b, bool in_agg)
             const nm_plan_agg *a = op->agg;
             if (!check_var(c, a->result))
                 return false;
-            if (a->kind != NM_AGG_COUNT) {
+            if (a->kind != NM_PLAN_AGG_COUNT) {
                 bool found = false;
                 for (int k = 0; k < a->nkeys; k++)
                     found |= a->keys[k] == a->value;
@@ -779,7 +779,7 @@ static void dump_ops(const nm_plan_program *p, const nm_plan_rule *r, const nm_p
             break;
         case NM_OP_AGG:
             nm_buf_printf(out, "%s := %s(", var_name(r, op->agg->result), agg_names[op->agg->kind]);
-            if (op->agg->kind != NM_AGG_COUNT)
+            if (op->agg->kind != NM_PLAN_AGG_COUNT)
                 nm_buf_printf(out, "%s ", var_name(r, op->agg->value));
             nm_buf_puts(out, "for ");
             dump_ops(p, r, &op->agg->body, out);

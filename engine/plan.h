@@ -134,7 +134,7 @@ typedef enum nm_plan_cmp { NM_CMP_EQ, NM_CMP_NE, NM_CMP_LT, NM_CMP_LE, NM_CMP_GT
  * (old). Relations of lower strata are always read in full. */
 typedef enum nm_plan_version { NM_VER_FULL, NM_VER_DELTA, NM_VER_OLD } nm_plan_version;
 
-typedef enum nm_plan_agg_kind { NM_AGG_COUNT, NM_AGG_SUM, NM_AGG_MIN, NM_AGG_MAX } nm_plan_agg_kind;
+typedef enum nm_plan_agg_kind { NM_PLAN_AGG_COUNT, NM_PLAN_AGG_SUM, NM_PLAN_AGG_MIN, NM_PLAN_AGG_MAX } nm_plan_agg_kind;
 
 struct nm_plan_op;
 

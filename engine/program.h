@@ -29,11 +29,14 @@ typedef enum nm_type_kind {
     NM_TY_UNIT,       /* subtype of Entity */
     NM_TY_ENUM,
     NM_TY_TIERS,      /* an enum whose members are ordered */
+    NM_TY_ENTITY_DECL,  /* a declared entity type (`type Video = entity`): a kind of
+                         * named individual, disjoint from Entity/Person/Unit and from
+                         * every other declared entity type ([type.entity]) */
 } nm_type_kind;
 
 /* The builtin types sit first in nm_program.types, each at the index equal to its
- * kind (types[NM_TY_INT].kind == NM_TY_INT); declared enums and tiers follow from
- * index NM_TY__BUILTINS on. */
+ * kind (types[NM_TY_INT].kind == NM_TY_INT); declared enums, tiers and entity types
+ * follow from index NM_TY__BUILTINS on. */
 enum { NM_TY__BUILTINS = NM_TY_UNIT + 1 };
 
 typedef struct nm_pcite nm_pcite;
@@ -45,6 +48,12 @@ typedef struct nm_ptype {
     nm_span span;           /* the name in its declaration (no file for builtins) */
     int *members;           /* ENUM/TIERS: constant ids, in declaration = value order */
     int nmembers;
+    /* ENTITY_DECL: the program-level individuals of the type (declared with `entity`
+     * or implicitly by top-level facts), constant ids in declaration order. A case's
+     * own individuals are in its nm_pcase.entities; the domain of the type in case c
+     * is these plus the entities of c whose type is this one. Empty for other kinds. */
+    int *individuals;
+    int nindividuals;
     nm_pcite *cites;
     int ncites;
 } nm_ptype;
@@ -68,7 +77,8 @@ typedef struct nm_pdate {
 } nm_pdate;
 
 /* One declared article (or paragraph, item, doctrine section) of a source. Windows
- * default to the source's. */
+ * default to the source's. An amended article appears once per version, with the same
+ * parts and disjoint windows, in declaration order. */
 typedef struct nm_particle {
     const nm_cit_part *parts;   /* the reference within the source */
     int nparts;
@@ -100,9 +110,10 @@ typedef struct nm_psource {
     nm_span span;
 } nm_psource;
 
-/* A citation resolved against its source. `article` is the declared article whose
- * parts equal the citation's, else the declared article-level entry it falls under,
- * else -1 (covered only by an `articles` range, or the whole source cited). */
+/* A citation resolved against its source. `article` is the (first declared version
+ * of the) article whose parts equal the citation's, else the article-level entry it
+ * falls under, else -1 (covered only by an `articles` range, or the whole source
+ * cited). Later versions follow it in `articles` with the same parts. */
 struct nm_pcite {
     int source;
     int article;
@@ -113,16 +124,20 @@ struct nm_pcite {
 
 typedef enum nm_const_kind {
     NM_CONST_MEMBER,        /* a member of an enum or tiers type */
-    NM_CONST_ENTITY,        /* a named person or unit */
+    NM_CONST_ENTITY,        /* a named person or unit, or an individual of a declared
+                             * entity type */
 } nm_const_kind;
 
 typedef struct nm_pconst {
     const char *name;
     nm_const_kind kind;
-    int type;               /* MEMBER: its enum/tiers; ENTITY: NM_TY_PERSON/NM_TY_UNIT */
+    int type;               /* MEMBER: its enum/tiers; ENTITY: NM_TY_PERSON, NM_TY_UNIT
+                             * or a type of kind NM_TY_ENTITY_DECL */
     int ordinal;            /* MEMBER: position in its type (value order) */
     const char *zh, *en;    /* labels (an entity's label is zh), NULL if absent */
     int case_id;            /* an entity declared inside a case: that case; else -1 */
+    bool implicit;          /* ENTITY of a declared entity type, declared by the fact
+                             * that first names it (span: that name), not by `entity` */
     int module;
     nm_span span;
 } nm_pconst;
@@ -345,7 +360,9 @@ typedef struct nm_pcase {
     const char *name;
     const char *title, *ref;    /* NULL if absent */
     nm_pdate decided;
-    int *entities;              /* constants declared in the case */
+    int *entities;              /* constants declared in the case: its `entity` lines,
+                                 * then the individuals its facts declare implicitly
+                                 * (in source order) */
     int nentities;
     int *facts;                 /* indexes into nm_program.facts (facts and findings) */
     int nfacts;

@@ -214,6 +214,15 @@ nm_node *nm_b_entity(nm_span span, nm_ident name, nm_entity_kind kind, const cha
     n->u.entity.name = name;
     n->u.entity.kind = kind;
     n->u.entity.label = label;
+    n->u.entity.type.text = "";
+    n->u.entity.type.span = name.span;
+    return n;
+}
+
+nm_node *nm_b_entity_typed(nm_span span, nm_ident name, nm_ident type, const char *label)
+{
+    nm_node *n = nm_b_entity(span, name, NM_ENTITY_TYPED, label);
+    n->u.entity.type = type;
     return n;
 }
 
@@ -699,9 +708,15 @@ void nm_ast_dump_node(const nm_node *n, nm_buf *b, int indent)
             nm_buf_putc(b, ')');
         }
         break;
+    case NM_N_ENTITY_TYPE:
+        nm_buf_printf(b, "(entity-type %s", n->u.enumd.name.text);
+        put_cites(b, n->u.enumd.cites, n->u.enumd.ncites);
+        break;
     case NM_N_ENTITY:
         nm_buf_printf(b, "(entity %s %s", n->u.entity.name.text,
-                      n->u.entity.kind == NM_ENTITY_PERSON ? "person" : "unit");
+                      n->u.entity.kind == NM_ENTITY_PERSON ? "person"
+                      : n->u.entity.kind == NM_ENTITY_UNIT ? "unit"
+                                                           : n->u.entity.type.text);
         if (n->u.entity.label) {
             nm_buf_putc(b, ' ');
             put_quoted(b, n->u.entity.label);

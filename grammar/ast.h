@@ -67,6 +67,7 @@ int64_t nm_numeral_value(const char *text, size_t len);
     X(ARTICLES)   /* article range (inside a source) */                             \
     X(ENUM)       /* enumd: type NAME = enum {...} */                              \
     X(TIERS)      /* enumd: tiers NAME = a < b < c */                              \
+    X(ENTITY_TYPE) /* enumd, no members: type NAME = entity */                    \
     X(ENTITY)     /* entity */                                                      \
     X(LIST)       /* list */                                                        \
     X(MAP)        /* mapd */                                                        \
@@ -136,7 +137,9 @@ typedef enum nm_expect_kind {
     NM_EXPECT_YES, NM_EXPECT_NO, NM_EXPECT_UNKNOWN,
 } nm_expect_kind;
 
-typedef enum nm_entity_kind { NM_ENTITY_PERSON, NM_ENTITY_UNIT } nm_entity_kind;
+/* `entity x: person`, `entity x: unit`, or `entity x: TypeName` (TYPED: the type is
+ * named in entity.type and resolved by the checker). */
+typedef enum nm_entity_kind { NM_ENTITY_PERSON, NM_ENTITY_UNIT, NM_ENTITY_TYPED } nm_entity_kind;
 
 typedef struct nm_node nm_node;
 
@@ -199,7 +202,7 @@ struct nm_node {
         struct {                       /* ARTICLES: first .. last (article parts) */
             nm_cit_part first, last;
         } articles;
-        struct {                       /* ENUM, TIERS */
+        struct {                       /* ENUM, TIERS, ENTITY_TYPE (no members) */
             nm_ident name;
             nm_citation *cites;        /* array of ncites */
             int ncites;
@@ -210,6 +213,7 @@ struct nm_node {
             nm_ident name;
             nm_entity_kind kind;
             const char *label;         /* NULL if absent */
+            nm_ident type;             /* TYPED: the type name; text "" otherwise */
         } entity;
         struct {                       /* LIST */
             nm_ident name;

@@ -49,6 +49,8 @@ nm_member *nm_b_member(nm_span span, nm_ident name, nm_labels labels);
 nm_node *nm_b_enum(nm_node_kind kind, nm_span span, nm_ident name, nm_vec *cites,
                    nm_vec *members);
 nm_node *nm_b_entity(nm_span span, nm_ident name, nm_entity_kind kind, const char *label);
+/* `entity NAME: TYPE "label"` with a type name (kind NM_ENTITY_TYPED). */
+nm_node *nm_b_entity_typed(nm_span span, nm_ident name, nm_ident type, const char *label);
 nm_node *nm_b_list(nm_diags *ds, nm_span span, nm_ident name, nm_ident type, nm_vec *cites, nm_vec *values);
 nm_map_entry *nm_b_entry(nm_diags *ds, nm_span span, nm_node *key, nm_node *value,
                         nm_vec *values);

@@ -213,6 +213,7 @@ decl:
                                 { $$ = nm_b_enum(NM_N_ENUM, @$, $2, $3, $7); }
   | TIERS IDENT cites '=' tier_members
                                 { $$ = nm_b_enum(NM_N_TIERS, @$, $2, $3, $5); }
+  | TYPE IDENT cites '=' ENTITY  { $$ = nm_b_enum(NM_N_ENTITY_TYPE, @$, $2, $3, NULL); }
   | entity
   | LIST IDENT opt_type cites '=' expr_list
                                 { $$ = nm_b_list(DS, @$, $2, $3, $4, $6); }
@@ -394,6 +395,8 @@ tier_members:
 entity:
     ENTITY IDENT ':' entity_kind opt_string
                                 { $$ = nm_b_entity(@$, $2, (nm_entity_kind)$4, $5); }
+  | ENTITY IDENT ':' IDENT opt_string
+                                { $$ = nm_b_entity_typed(@$, $2, $4, $5); }
   ;
 
 entity_kind:

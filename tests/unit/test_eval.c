@@ -303,23 +303,23 @@ Test(eval, aggregates_empty_and_nonempty_groups)
     int group[1] = {P}, keys_v[1] = {VID}, keys_vw[2] = {VID, WV};
 
     nm_plan_rule *r1 = HEAD(p, "videos", videos, 4, V(P), V(N));
-    nm_plan_agg *a1 = nm_plan_add_agg(&r1->body, NM_AGG_COUNT, N, -1, 1, group, 1, keys_v);
+    nm_plan_agg *a1 = nm_plan_add_agg(&r1->body, NM_PLAN_AGG_COUNT, N, -1, 1, group, 1, keys_v);
     ATOM(&a1->body, video, V(P), V(VID), W);
     ATOM(&r1->body, provider, V(P));
 
     nm_plan_rule *r2 = HEAD(p, "views", views, 4, V(P), V(N));
     ATOM(&r2->body, provider, V(P));
-    nm_plan_agg *a2 = nm_plan_add_agg(&r2->body, NM_AGG_SUM, N, WV, 1, group, 2, keys_vw);
+    nm_plan_agg *a2 = nm_plan_add_agg(&r2->body, NM_PLAN_AGG_SUM, N, WV, 1, group, 2, keys_vw);
     ATOM(&a2->body, video, V(P), V(VID), V(WV));
 
     nm_plan_rule *r3 = HEAD(p, "most", most, 4, V(P), V(N));
     ATOM(&r3->body, provider, V(P));
-    nm_plan_agg *a3 = nm_plan_add_agg(&r3->body, NM_AGG_MAX, N, WV, 1, group, 2, keys_vw);
+    nm_plan_agg *a3 = nm_plan_add_agg(&r3->body, NM_PLAN_AGG_MAX, N, WV, 1, group, 2, keys_vw);
     ATOM(&a3->body, video, V(P), V(VID), V(WV));
 
     nm_plan_rule *r4 = HEAD(p, "busy", busy, 4, V(P));
     ATOM(&r4->body, provider, V(P));
-    nm_plan_agg *a4 = nm_plan_add_agg(&r4->body, NM_AGG_COUNT, N, -1, 1, group, 1, keys_v);
+    nm_plan_agg *a4 = nm_plan_add_agg(&r4->body, NM_PLAN_AGG_COUNT, N, -1, 1, group, 1, keys_v);
     ATOM(&a4->body, video, V(P), V(VID), W);
     nm_plan_add_cmp(&r4->body, NM_CMP_GE, nm_plan_expr_var(N), nm_plan_expr_const(2));
 
@@ -354,7 +354,7 @@ Test(eval, aggregate_group_variable_must_be_bound_outside)
     int videos = nm_plan_add_rel(p, "videos", 2);
     int group[1] = {0}, keys[1] = {1};
     nm_plan_rule *r = HEAD(p, "videos", videos, 3, V(0), V(2));
-    nm_plan_agg *a = nm_plan_add_agg(&r->body, NM_AGG_COUNT, 2, -1, 1, group, 1, keys);
+    nm_plan_agg *a = nm_plan_add_agg(&r->body, NM_PLAN_AGG_COUNT, 2, -1, 1, group, 1, keys);
     ATOM(&a->body, video, V(0), V(1));
     r->var_names = (const char *[]){"p", "v", "n"};
     STRATUM(p, r->id);
@@ -417,7 +417,7 @@ Test(eval, value_layer_cells)
     int group[1] = {0}, keys[2] = {1, 2};
     nm_plan_rule *r = HEAD(p, "total", total, 4, V(0), V(3));
     ATOM(&r->body, amount, V(0), W);
-    nm_plan_agg *a = nm_plan_add_agg(&r->body, NM_AGG_SUM, 3, 2, 1, group, 2, keys);
+    nm_plan_agg *a = nm_plan_add_agg(&r->body, NM_PLAN_AGG_SUM, 3, 2, 1, group, 2, keys);
     ATOM(&a->body, amount, V(0), V(1));
     nm_plan_add_assign(&a->body, 2, nm_plan_expr_var(1));
     nm_plan_rule *l = HEAD(p, "later", later, 2, V(0), V(1));

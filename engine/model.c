@@ -1,0 +1,384 @@
+/* model.c — evaluation behind norma.h: lowers the checked program for a case, runs
+ * the evaluator, and answers queries. Query and fact texts are parsed with the rule
+ * grammar (a line holding one atom) and resolved against the checked program.
+ * Everything printed is in value order, never in hash or interning order. */
+#include <string.h>
+
+#include "date.h"
+#include "engine_int.h"
+#include "eval.h"
+#include "lower.h"
+#include "num.h"
+#include "value.h"
+
+struct nm_model {
+    nm_engine *engine;
+    nm_lowered *lw;
+    nm_eval *ev;
+    int case_id;
+};
+
+struct nm_answers {
+    int arity;
+    int n;
+    const char *pred;
+    nm_cell *cells;         /* n rows of arity cells */
+    char **texts;           /* lazily formatted */
+};
+
+/* A parsed query atom: its predicate and, per argument, a cell or a variable. */
+typedef struct query {
+    int pred;
+    int nargs;
+    nm_cell *cells;
+    int *var;               /* -1: the cell; -2: wildcard; k >= 0: variable number */
+    int nvars;
+} query;
+
+static nm_span no_span(void)
+{
+    nm_span s;
+    memset(&s, 0, sizeof s);
+    return s;
+}
+
+/* The constant `name` as seen from case_id (the case's own entities first). */
+static int find_const(const nm_program *p, const char *name, int case_id)
+{
+    int global = -1;
+    for (int i = 0; i < p->nconsts; i++) {
+        if (strcmp(p->consts[i].name, name) != 0)
+            continue;
+        if (p->consts[i].case_id == case_id && case_id >= 0)
+            return i;
+        if (p->consts[i].case_id == -1 && global < 0)
+            global = i;
+    }
+    return global;
+}
+
+static bool lit_cell(nm_engine *e, const nm_node *n, nm_cell *out)
+{
+    switch (n->kind) {
+    case NM_N_INT: {
+        int64_t v;
+        if (nm_num_parse_int(n->u.lit.text, strlen(n->u.lit.text), &v) != NM_NUM_OK)
+            break;
+        *out = nm_val_int(v);
+        return true;
+    }
+    case NM_N_DECIMAL: {
+        nm_num v;
+        if (nm_num_parse_decimal(n->u.lit.text, strlen(n->u.lit.text), &v) != NM_NUM_OK)
+            break;
+        *out = nm_val_num(v);
+        return true;
+    }
+    case NM_N_STRING:
+        *out = nm_val_text(n->u.lit.text, strlen(n->u.lit.text));
+        return *out != NM_CELL_NONE;
+    case NM_N_BOOL:
+        *out = nm_val_bool(n->u.lit.b);
+        return true;
+    case NM_N_DATE: {
+        nm_date d;
+        if (!nm_date_from_ymd(n->u.lit.y, n->u.lit.m, n->u.lit.d, &d)) {
+            nm_error(e->diags, n->span, "E-date", "date %04d-%02d-%02d does not exist", n->u.lit.y,
+                     n->u.lit.m, n->u.lit.d);
+            return false;
+        }
+        *out = nm_val_date(d);
+        return true;
+    }
+    case NM_N_NEG: {
+        nm_cell x;
+        if (!lit_cell(e, n->u.unop.operand, &x))
+            return false;
+        if (nm_val_neg(x, out) == NM_NUM_OK)
+            return true;
+        break;
+    }
+    default:
+        nm_error(e->diags, n->span, "E-query", "expected a constant, a variable or a literal");
+        return false;
+    }
+    nm_error(e->diags, n->span, "E-literal", "literal out of range");
+    return false;
+}
+
+/* Parses `text` as one atom and resolves it against the program. */
+static bool parse_atom(nm_engine *e, const char *what, const char *text, int case_id, query *q)
+{
+    nm_srcfile *src = nm_alloc(sizeof *src);
+    src->path = what;
+    src->text = nm_strdup(text);
+    src->len = strlen(text);
+    int before = nm_diags_errors(e->diags);
+    nm_ast_file *f = nm_parse(src, e->diags, 0);
+    if (nm_diags_errors(e->diags) > before)
+        return false;
+    if (f->decls.n != 1 || ((nm_node *)f->decls.items[0])->kind != NM_N_FACT ||
+        ((nm_node *)f->decls.items[0])->u.fact.negated ||
+        ((nm_node *)f->decls.items[0])->u.fact.on.present) {
+        nm_span s = f->decls.n ? ((nm_node *)f->decls.items[0])->span : no_span();
+        if (!s.file) {
+            s.file = src;
+            s.line = s.col = s.end_line = 1;
+            s.end_col = 1;
+        }
+        nm_error(e->diags, s, "E-query", "expected one atom, such as p(a, x)");
+        return false;
+    }
+    const nm_node *atom = ((nm_node *)f->decls.items[0])->u.fact.atom;
+    const nm_program *p = e->program;
+    int pred = nm_program_pred(p, atom->u.atom.pred.text);
+    if (pred < 0) {
+        nm_error(e->diags, atom->u.atom.pred.span, "E-unknown-pred", "unknown predicate '%s'",
+                 atom->u.atom.pred.text);
+        return false;
+    }
+    if (atom->u.atom.nargs != p->preds[pred].arity) {
+        nm_error(e->diags, atom->span, "E-arity", "'%s' takes %d argument%s, not %d",
+                 p->preds[pred].name, p->preds[pred].arity, p->preds[pred].arity == 1 ? "" : "s",
+                 atom->u.atom.nargs);
+        return false;
+    }
+    q->pred = pred;
+    q->nargs = atom->u.atom.nargs;
+    q->cells = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(q->nargs + 1));
+    q->var = nm_alloc_atomic(sizeof(int) * (size_t)(q->nargs + 1));
+    q->nvars = 0;
+    const char **names = nm_alloc(sizeof(char *) * (size_t)(q->nargs + 1));
+    for (int i = 0; i < q->nargs; i++) {
+        const nm_node *a = atom->u.atom.args[i];
+        q->var[i] = -1;
+        if (a->kind == NM_N_WILDCARD) {
+            q->var[i] = -2;
+        } else if (a->kind == NM_N_NAME) {
+            int k = find_const(p, a->u.name.text, case_id);
+            if (k >= 0) {
+                q->cells[i] = NM_CELL_NONE;
+                q->var[i] = -3 - k;   /* constant k: its cell is known after lowering */
+            } else {
+                int v = -1;
+                for (int j = 0; j < i; j++)
+                    if (names[j] && strcmp(names[j], a->u.name.text) == 0)
+                        v = q->var[j];
+                if (v < 0)
+                    v = q->nvars++;
+                names[i] = a->u.name.text;
+                q->var[i] = v;
+            }
+        } else if (!lit_cell(e, a, &q->cells[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool nm_engine_add_fact(nm_engine *e, const char *text)
+{
+    if (!e->program) {
+        nm_error(e->diags, no_span(), "E-state", "facts can be added only to a checked program");
+        return false;
+    }
+    query q;
+    if (!parse_atom(e, "<fact>", text, -1, &q))
+        return false;
+    const nm_ppred *pd = &e->program->preds[q.pred];
+    if (pd->mode == NM_PRED_DERIVED) {
+        nm_error(e->diags, no_span(), "E-fact-derived",
+                 "'%s' is concluded by rules; facts can be given only for input predicates",
+                 pd->name);
+        return false;
+    }
+    for (int i = 0; i < q.nargs; i++)
+        if (q.var[i] >= 0 || q.var[i] == -2) {
+            nm_error(e->diags, no_span(), "E-fact-var", "a fact must be ground: '%s'", text);
+            return false;
+        }
+    /* kept as text: constants become cells only when a run lowers the program */
+    nm_vec_push(&e->extra_facts, nm_strdup(text));
+    return true;
+}
+
+static int case_by_name(const nm_program *p, const char *name)
+{
+    for (int i = 0; i < p->ncases; i++)
+        if (strcmp(p->cases[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Fills the constant cells of q (marked -3 - k) from the lowered program. */
+static void bind_consts(const nm_lowered *lw, query *q)
+{
+    for (int i = 0; i < q->nargs; i++)
+        if (q->var[i] <= -3) {
+            q->cells[i] = lw->const_cell[-3 - q->var[i]];
+            q->var[i] = -1;
+        }
+}
+
+nm_model *nm_engine_run(nm_engine *e, const nm_run_options *opt)
+{
+    if (!e->program) {
+        nm_error(e->diags, no_span(), "E-state", "the program has errors and cannot be run");
+        return NULL;
+    }
+    nm_run_options none = {0};
+    if (!opt)
+        opt = &none;
+    int case_id = -1;
+    if (opt->case_name) {
+        case_id = case_by_name(e->program, opt->case_name);
+        if (case_id < 0) {
+            nm_diag *d = nm_error(e->diags, no_span(), "E-no-case", "no case named '%s'",
+                                  opt->case_name);
+            if (e->program->ncases) {
+                nm_buf b = {0};
+                for (int i = 0; i < e->program->ncases; i++)
+                    nm_buf_printf(&b, "%s'%s'", i ? ", " : "", e->program->cases[i].name);
+                nm_diag_note(d, NM_SEV_NOTE, NULL, "the cases are %s", nm_buf_str(&b));
+            }
+            return NULL;
+        }
+    }
+    nm_buf err = {0};
+    nm_lowered *lw = nm_lower(e->program, case_id, &err);
+    if (!lw) {
+        nm_error(e->diags, no_span(), "E-lower", "%s", nm_buf_str(&err));
+        return NULL;
+    }
+    nm_eval *ev = nm_eval_new(lw->plan);
+    nm_eval_limits lim = nm_eval_default_limits();
+    if (opt->max_tuples)
+        lim.max_tuples = opt->max_tuples;
+    if (opt->max_iterations)
+        lim.max_iterations = opt->max_iterations;
+    if (opt->max_seconds > 0)
+        lim.max_seconds = opt->max_seconds;
+    nm_eval_set_limits(ev, lim);
+    if (!nm_lower_load_facts(lw, ev, &err)) {
+        nm_error(e->diags, no_span(), "E-fact", "%s", nm_buf_str(&err));
+        return NULL;
+    }
+    for (int i = 0; i < e->extra_facts.n; i++) {
+        query q;
+        if (!parse_atom(e, "<fact>", e->extra_facts.items[i], case_id, &q))
+            return NULL;
+        bind_consts(lw, &q);
+        nm_eval_add_fact(ev, lw->pred_rel[q.pred], q.cells);
+    }
+    nm_eval_status st = nm_eval_run(ev);
+    if (st != NM_EVAL_OK) {
+        int r = nm_eval_error_rule(ev);
+        nm_span s = no_span();
+        if (r >= 0) {
+            const nm_prule *pr = nm_plan_rule_at(lw->plan, r)->origin;
+            if (pr)
+                s = pr->label_span;
+        }
+        nm_error(e->diags, s, "E-eval", "evaluation stopped: %s", nm_eval_error(ev));
+        return NULL;
+    }
+    nm_model *m = nm_alloc(sizeof *m);
+    m->engine = e;
+    m->lw = lw;
+    m->ev = ev;
+    m->case_id = case_id;
+    return m;
+}
+
+static int cmp_rows(void *ctx, const nm_cell *a, const nm_cell *b, int arity)
+{
+    return nm_val_compare_tuple(a, b, (size_t)arity);
+}
+
+nm_answers *nm_model_query(nm_model *m, const char *atom)
+{
+    query q;
+    if (!parse_atom(m->engine, "<query>", atom, m->case_id, &q))
+        return NULL;
+    bind_consts(m->lw, &q);
+    nm_rel *rel = nm_eval_rel(m->ev, m->lw->pred_rel[q.pred]);
+    nm_row *order = nm_rel_sorted(rel, cmp_rows, NULL);
+    nm_row n = nm_rel_size(rel);
+    nm_answers *a = nm_alloc(sizeof *a);
+    a->arity = q.nargs;
+    a->pred = m->lw->prog->preds[q.pred].name;
+    a->cells = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(n * (nm_row)q.nargs + 1));
+    nm_cell *bound = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(q.nvars + 1));
+    bool *isset = nm_alloc_atomic(sizeof(bool) * (size_t)(q.nvars + 1));
+    for (nm_row i = 0; i < n; i++) {
+        const nm_cell *row = nm_rel_row(rel, order[i]);
+        memset(isset, 0, sizeof(bool) * (size_t)(q.nvars + 1));
+        bool ok = true;
+        for (int j = 0; j < q.nargs && ok; j++) {
+            if (q.var[j] == -1)
+                ok = row[j] == q.cells[j];
+            else if (q.var[j] >= 0) {
+                if (isset[q.var[j]])
+                    ok = bound[q.var[j]] == row[j];
+                else {
+                    isset[q.var[j]] = true;
+                    bound[q.var[j]] = row[j];
+                }
+            }
+        }
+        if (ok)
+            memcpy(a->cells + (size_t)a->n++ * (size_t)q.nargs, row, sizeof(nm_cell) * (size_t)q.nargs);
+    }
+    a->texts = nm_alloc(sizeof(char *) * (size_t)(a->n + 1));
+    return a;
+}
+
+int nm_answers_count(const nm_answers *a) { return a ? a->n : 0; }
+int nm_answers_arity(const nm_answers *a) { return a ? a->arity : 0; }
+
+const char *nm_answers_arg(const nm_answers *a, int i, int j)
+{
+    return nm_val_format_literal(a->cells[(size_t)i * (size_t)a->arity + (size_t)j]);
+}
+
+static void format_atom(const char *pred, const nm_cell *row, int arity, nm_buf *b)
+{
+    nm_buf_puts(b, pred);
+    if (arity == 0)
+        return;
+    nm_buf_putc(b, '(');
+    for (int j = 0; j < arity; j++) {
+        if (j)
+            nm_buf_puts(b, ", ");
+        nm_buf_puts(b, nm_val_format_literal(row[j]));
+    }
+    nm_buf_putc(b, ')');
+}
+
+const char *nm_answers_text(const nm_answers *a, int i)
+{
+    if (!a->texts[i]) {
+        nm_buf b = {0};
+        format_atom(a->pred, a->cells + (size_t)i * (size_t)a->arity, a->arity, &b);
+        ((nm_answers *)a)->texts[i] = (char *)nm_buf_str(&b);
+    }
+    return a->texts[i];
+}
+
+void nm_model_print(const nm_model *m, FILE *out)
+{
+    const nm_program *p = m->lw->prog;
+    for (int k = 0; k < p->npreds; k++) {
+        const nm_ppred *pd = &p->preds[k];
+        if (pd->mode != NM_PRED_DERIVED)
+            continue;
+        nm_rel *rel = nm_eval_rel(m->ev, m->lw->pred_rel[k]);
+        nm_row *order = nm_rel_sorted(rel, cmp_rows, NULL);
+        nm_row n = nm_rel_size(rel);
+        for (nm_row i = 0; i < n; i++) {
+            nm_buf b = {0};
+            format_atom(pd->name, nm_rel_row(rel, order[i]), pd->arity, &b);
+            fprintf(out, "%s\n", nm_buf_str(&b));
+        }
+    }
+}
