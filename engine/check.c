@@ -1,7 +1,8 @@
 /* check.c — the checker (see check.h): turns the syntax trees of all loaded files into
  * the checked program of program.h. Passes, in order: modules; declarations (names,
  * duplicates); sources and their articles; signatures (types, templates, open
- * domains); parameters; lists, maps and tables; facts; rules (names, types, range
+ * domains); individuals (entity types, case entities, those facts name implicitly);
+ * parameters; lists, maps and tables; facts; rules (names, types, range
  * restriction, exceptions); cases; strata; unused declarations. Every pass reports all
  * of its errors; a name that failed to resolve is marked so that nothing downstream
  * reports on it again. */
@@ -1101,14 +1102,17 @@ static int lookup_const(rctx *r, const char *name, int expected, nm_span at, boo
     return found;
 }
 
-static void suggest_values(rctx *r, suggest *s)
+/* Offers the constants and parameters the context sees (only entities if
+ * `entities_only`). */
+static void suggest_values(rctx *r, suggest *s, bool entities_only)
 {
     for (int k = 0; k < r->c->p->nconsts; k++) {
         const nm_pconst *k0 = &r->c->p->consts[k];
-        if ((k0->case_id == -1 || k0->case_id == r->case_id) && (r->ground || !k0->implicit))
+        if ((k0->case_id == -1 || k0->case_id == r->case_id) && (r->ground || !k0->implicit) &&
+            (!entities_only || k0->kind == NM_CONST_ENTITY))
             sg_offer(s, k0->name);
     }
-    for (int i = 0; i < r->c->p->nparams; i++)
+    for (int i = 0; i < r->c->p->nparams && !entities_only; i++)
         sg_offer(s, r->c->p->params[i].name);
 }
 
@@ -1163,7 +1167,7 @@ static nm_pexpr *resolve_name(rctx *r, nm_node *n, int expected)
                          : nm_error(c->d, n->span, "E-unknown-const", "unknown constant '%s'", name);
         suggest s;
         sg_init(&s, name);
-        suggest_values(r, &s);
+        suggest_values(r, &s, ent);
         sg_help(&s, d, "");
         if (expected == NM_TY_PERSON || expected == NM_TY_UNIT)
             nm_diag_note(d, NM_SEV_HELP, NULL, "declare it with 'entity %s: %s'", name,
@@ -2490,7 +2494,7 @@ static void rule_singletons(checker *c, rctx *r, const ivec *reported)
                                 name);
         suggest s;
         sg_init(&s, name);
-        suggest_values(r, &s);
+        suggest_values(r, &s, false);
         if (s.best)
             nm_diag_note(d, NM_SEV_HELP, NULL, "did you mean the constant '%s'?", s.best);
         else
@@ -3046,8 +3050,8 @@ static void check_unused(checker *c)
                        p->params[i].name);
     for (int i = 0; i < p->nconsts; i++) {
         const nm_pconst *k = &p->consts[i];
-        if (k->kind == NM_CONST_ENTITY && !k->implicit && c->is_root[k->module] &&
-            !iv_get(&c->const_used, i))
+        if (k->kind == NM_CONST_ENTITY && !k->implicit && k->type != NM_TY_ERROR &&
+            c->is_root[k->module] && !iv_get(&c->const_used, i))
             nm_warning(c->d, k->span, "W-unused", "entity '%s' is declared but never used", k->name);
     }
 }

@@ -121,17 +121,22 @@ typedef struct var {
     int kind;               /* V_ATOM: bound by an outer positive atom; V_AGG: the
                                result of an aggregate; V_LOCAL: local to an aggregate */
 } var;
-enum { V_ATOM, V_AGG, V_LOCAL, V_DEAD };   /* V_DEAD: a finished aggregate's local */
+enum { V_ATOM, V_AGG, V_LOCAL, V_BRANCH, V_DEAD };
+/* V_BRANCH: local to one branch of `or` or to `not (A and B)`; V_DEAD: out of scope
+ * (a finished aggregate's or branch's local) */
 
 typedef struct rulegen {
     var vars[MAX_VARS];
     int nvars;
     lit lits[MAX_LITS];
     int nlits;
-    sb aux;                 /* clingo facts of set literals */
+    sb aux;                 /* clingo facts of set literals and aux rules */
+    bool disj;              /* a disjunction: clingo gets one rule per branch */
+    sb disj_lp[2];
 } rulegen;
 
 static int nsets;           /* set literals so far (clingo aux predicates) */
+static int naux;            /* negated conjunctions so far (clingo aux predicates) */
 
 static int new_var(rulegen *g, int ty, int kind)
 {
@@ -161,8 +166,11 @@ static lit *new_lit(rulegen *g)
     return l;
 }
 
+static bool touched[MAX_VARS];    /* variables written since the last reset */
+
 static void put_var(sb *norma, sb *lp, int v)
 {
+    touched[v] = true;
     sb_printf(norma, "x%d", v);
     sb_printf(lp, "X%d", v);
 }
@@ -503,6 +511,114 @@ static int add_agg(rulegen *g, int level, bool bind)
     return res;
 }
 
+/* Marks every variable of kind `from` as `to`. */
+static void rekind(rulegen *g, int from, int to)
+{
+    for (int v = 0; v < g->nvars; v++)
+        if (g->vars[v].kind == from)
+            g->vars[v].kind = to;
+}
+
+/* A disjunction of two branches as one literal, `(B1 or B2)`; clingo gets one rule
+ * per branch (g->disj_lp). Either both branches are atoms with the same arguments
+ * (so both bind the same new variables) or each branch binds only variables local to
+ * it. Sets *recursive when a branch reads a predicate of the head's level. */
+static void gen_disj(rulegen *g, int level, bool base, bool *recursive)
+{
+    lit *l = new_lit(g);
+    if (!l)
+        return;
+    sb_clear(&g->disj_lp[0]);
+    sb_clear(&g->disj_lp[1]);
+    int p1 = pick_pred(level, base, false);
+    int p2 = -1;
+    if (chance(50)) {
+        int c[MAX_PREDS], n = 0;
+        for (int i = 0; i < npreds; i++)
+            if (i != p1 && preds[i].arity == preds[p1].arity && preds[i].ty[0] == preds[p1].ty[0] &&
+                preds[i].ty[1] == preds[p1].ty[1] && (base ? preds[i].level < level : preds[i].level <= level))
+                c[n++] = i;
+        p2 = n ? c[rnd(n)] : -1;
+    }
+    sb_printf(&l->norma, "(");
+    if (p2 >= 0) {
+        sb an = {0}, al = {0};
+        argmode m = {V_ATOM, false};
+        gen_atom(g, p1, m, &an, &al);
+        const char *argn = strchr(sb_str(&an), '('), *argl = strchr(sb_str(&al), '(');
+        sb_printf(&l->norma, "%s or %s%s", sb_str(&an), preds[p2].name, argn);
+        sb_printf(&g->disj_lp[0], "%s", sb_str(&al));
+        sb_printf(&g->disj_lp[1], "%s%s", preds[p2].name, argl ? argl : "");
+        free(an.s);
+        free(al.s);
+    } else {
+        argmode m = {V_BRANCH, true};
+        for (int b = 0; b < 2; b++) {
+            int pi = b ? pick_pred(level, base, false) : p1;
+            if (b)
+                sb_printf(&l->norma, " or ");
+            gen_atom(g, pi, m, &l->norma, &g->disj_lp[b]);
+            p2 = pi;
+            if (chance(25)) {
+                sb tn = {0}, tl = {0};
+                if (gen_cmp(g, V_BRANCH, V_ATOM, &tn, &tl)) {
+                    sb_printf(&l->norma, " and %s", sb_str(&tn));
+                    sb_printf(&g->disj_lp[b], ", %s", sb_str(&tl));
+                }
+                free(tn.s);
+                free(tl.s);
+            }
+            rekind(g, V_BRANCH, V_DEAD);
+        }
+    }
+    sb_printf(&l->norma, ")");
+    for (int i = 0; i < 2; i++) {
+        int pi = i ? p2 : p1;
+        if (!preds[pi].input && preds[pi].level == level)
+            *recursive = true;
+    }
+    /* the literal itself has no clingo text: it is in disj_lp */
+    g->disj = true;
+}
+
+/* `not (A and B)` over predicates strictly below level: variables bound outside are
+ * fixed, the others are local ("there is no ..."). clingo reads an aux predicate
+ * over the outer variables. */
+static void gen_not_conj(rulegen *g, int level)
+{
+    lit *l = new_lit(g);
+    if (!l)
+        return;
+    int id = naux++;
+    memset(touched, 0, sizeof touched);
+    sb bl = {0};
+    argmode m = {V_BRANCH, true};
+    sb_printf(&l->norma, "not (");
+    int n = range(2, 3);
+    for (int i = 0; i < n; i++) {
+        int pi = pick_pred(level, true, false);
+        if (i) {
+            sb_printf(&l->norma, " and ");
+            sb_printf(&bl, ", ");
+        }
+        gen_atom(g, pi, m, &l->norma, &bl);
+    }
+    sb_printf(&l->norma, ")");
+    sb head = {0};
+    sb_printf(&head, "nc%d", id);
+    int k = 0;
+    for (int v = 0; v < g->nvars; v++)
+        if (touched[v] && g->vars[v].kind == V_ATOM)
+            sb_printf(&head, "%sX%d", k++ ? "," : "(", v);
+    if (k)
+        sb_printf(&head, ")");
+    sb_printf(&g->aux, "%s :- %s.\n", sb_str(&head), sb_str(&bl));
+    sb_printf(&l->lp, "not %s", sb_str(&head));
+    rekind(g, V_BRANCH, V_DEAD);
+    free(bl.s);
+    free(head.s);
+}
+
 /* ---- rules --------------------------------------------------------------------------- */
 
 static int nrules;
@@ -515,6 +631,7 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
     const pred *h = &preds[hi];
     g.nvars = 0;
     g.nlits = 0;
+    g.disj = false;
     sb_clear(&g.aux);
     int natoms = range(1, 3);
     bool recursive = false;
@@ -532,6 +649,10 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
         lit *l = new_lit(&g);
         gen_in(&g, V_ATOM, &l->norma, &l->lp);
     }
+    if (chance(12))
+        gen_disj(&g, h->level, base, &recursive);
+    if (chance(10))
+        gen_not_conj(&g, h->level);
     int nnot = chance(45) ? (chance(25) ? 2 : 1) : 0;
     for (int i = 0; i < nnot; i++) {
         lit *l = new_lit(&g);
@@ -562,6 +683,7 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
     if (h->arity)
         sb_printf(&hl, "(");
     int used = -1;
+    int hvars[2], nhvars = 0;       /* plain variables of the head (for `unless`) */
     for (int a = 0; a < h->arity; a++) {
         if (a) {
             sb_printf(&hn, ", ");
@@ -574,6 +696,7 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
             if (v >= 0) {
                 put_var(&hn, &hl, v);
                 used = v;
+                hvars[nhvars++] = v;
             } else {
                 int c = rnd(ndom);
                 sb_printf(&hn, "c%d", c);
@@ -591,6 +714,8 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
                     int op = rnd(2);
                     sb_printf(&hn, " %s %d", op ? "*" : "+", c);
                     sb_printf(&hl, "%s%d", op ? "*" : "+", c);
+                } else {
+                    hvars[nhvars++] = v;
                 }
             } else {
                 int c = small_int();
@@ -602,6 +727,38 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
     sb_printf(&hn, ")");
     if (h->arity)
         sb_printf(&hl, ")");
+
+    /* `unless q(...)` over a lower predicate and the head's variables; for clingo
+     * (all its variables are in the head) it is `not q(...)` */
+    sb un = {0}, ul = {0};
+    int qi = chance(10) ? pick_pred(h->level, true, false) : -1;
+    if (qi >= 0) {
+        const pred *q = &preds[qi];
+        sb_printf(&un, " unless %s(", q->name);
+        sb_printf(&ul, "not %s%s", q->name, q->arity ? "(" : "");
+        for (int a = 0; a < q->arity; a++) {
+            int c[2], n = 0;
+            for (int i = 0; i < nhvars; i++)
+                if (g.vars[hvars[i]].ty == q->ty[a])
+                    c[n++] = hvars[i];
+            sb_printf(&un, "%s", a ? ", " : "");
+            sb_printf(&ul, "%s", a ? "," : "");
+            int r = rnd(100);
+            if (n && r < 75) {
+                put_var(&un, &ul, c[rnd(n)]);
+            } else if (r < 90) {
+                int k = q->ty[a] == T_D ? rnd(ndom) : small_int();
+                sb_printf(&un, q->ty[a] == T_D ? "c%d" : "%d", k);
+                sb_printf(&ul, q->ty[a] == T_D ? "c%d" : "%d", k);
+            } else {
+                sb_printf(&un, "_");
+                sb_printf(&ul, "_");
+            }
+        }
+        sb_printf(&un, ")");
+        if (q->arity)
+            sb_printf(&ul, ")");
+    }
 
     /* Norma: literals in a shuffled order (the order of conditions does not matter) */
     int order[MAX_LITS];
@@ -617,13 +774,24 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
     sb_printf(norma, "rule r%d: %s if ", id, sb_str(&hn));
     for (int i = 0; i < g.nlits; i++)
         sb_printf(norma, "%s%s", i ? " and " : "", sb_str(&g.lits[order[i]].norma));
-    sb_printf(norma, "\n");
-    sb_printf(lp, "%s%s :- ", sb_str(&g.aux), sb_str(&hl));
-    for (int i = 0; i < g.nlits; i++)
-        sb_printf(lp, "%s%s", i ? ", " : "", sb_str(&g.lits[i].lp));
-    sb_printf(lp, ".\n");
+    sb_printf(norma, "%s\n", sb_str(&un));
+    sb_printf(lp, "%s", sb_str(&g.aux));
+    for (int b = 0; b < (g.disj ? 2 : 1); b++) {
+        sb_printf(lp, "%s :- ", sb_str(&hl));
+        int k = 0;
+        for (int i = 0; i < g.nlits; i++)
+            if (g.lits[i].lp.n)
+                sb_printf(lp, "%s%s", k++ ? ", " : "", sb_str(&g.lits[i].lp));
+        if (g.disj)
+            sb_printf(lp, "%s%s", k++ ? ", " : "", sb_str(&g.disj_lp[b]));
+        if (ul.n)
+            sb_printf(lp, "%s%s", k++ ? ", " : "", sb_str(&ul));
+        sb_printf(lp, ".  %% r%d\n", id);
+    }
     free(hn.s);
     free(hl.s);
+    free(un.s);
+    free(ul.s);
 }
 
 /* ---- programs ------------------------------------------------------------------------ */
@@ -641,6 +809,7 @@ static void gen_program(uint64_t seed, sb *norma, sb *lp)
     npreds = 0;
     nrules = 0;
     nsets = 0;
+    naux = 0;
     ndom = range(3, 6);
     int nin = range(2, 4), nder = range(3, 6), nlev = range(1, 3);
     int nint_in = 0;

@@ -405,3 +405,87 @@ Test(check, unused_warnings_only_for_root_modules)
     cr_assert_eq(nm_diags_warnings(r.diags), 1, "%s", r.text);
     expect_has(r, "predicate 'unused_here' is declared but never used");
 }
+
+/* ---- declared entity types and implicit individuals ([type.entity], [fact.implicit]) */
+
+Test(check, declared_entity_types_and_implicit_individuals)
+{
+    result r = check_src(with_prelude(
+        "type Video [解释 第3条] = entity\n"
+        "entity acme: unit\n"
+        "entity v0: Video \"样片\"\n"
+        "pred disseminated(p: Entity, v: Video) input\n"
+        "pred illegal_video(v: Video) open\n"
+        "pred mass(p: Entity)\n"
+        "rule r: mass(p) if disseminated(p, w1) and illegal_video(w1)\n"
+        "disseminated(acme, v0)\n"
+        "disseminated(acme, w1)\n"
+        "case c1:\n"
+        "  expect unknown illegal_video(v2)\n"
+        "  disseminated(acme, v1)\n"
+        "  disseminated(acme, v2)\n"
+        "  found illegal_video(v1)\n"));
+    expect_clean(r);
+    nm_program *p = r.prog;
+    int video = nm_program_type(p, "Video");
+    cr_assert_geq(video, NM_TY__BUILTINS);
+    cr_assert_eq(p->types[video].kind, NM_TY_ENTITY_DECL);
+    cr_assert_eq(p->types[video].nmembers, 0);
+    cr_assert_eq(p->types[video].ncites, 1);
+    /* program-level individuals: the declared one, then the implicit one */
+    cr_assert_eq(p->types[video].nindividuals, 2);
+    int v0 = p->types[video].individuals[0], w1 = p->types[video].individuals[1];
+    cr_assert_str_eq(p->consts[v0].name, "v0");
+    cr_assert_not(p->consts[v0].implicit);
+    cr_assert_str_eq(p->consts[w1].name, "w1");
+    cr_assert(p->consts[w1].implicit);
+    cr_assert_eq(p->consts[w1].kind, NM_CONST_ENTITY);
+    cr_assert_eq(p->consts[w1].type, video);
+    cr_assert_eq(p->consts[w1].case_id, -1);
+    /* the case's individuals are its own, in order of first use */
+    cr_assert_eq(p->cases[0].nentities, 2);
+    int v1 = p->cases[0].entities[0];
+    cr_assert_str_eq(p->consts[v1].name, "v1");
+    cr_assert_eq(p->consts[v1].case_id, 0);
+    cr_assert_eq(p->consts[v1].type, video);
+    cr_assert_eq(p->cases[0].expects[0].atom.args[0]->kind, NM_E_CONST);
+    cr_assert_eq(p->cases[0].expects[0].atom.args[0]->u.cst, p->cases[0].entities[1]);
+    /* in a rule, w1 is a variable of type Video */
+    int ri = nm_program_rule(p, "r");
+    cr_assert_eq(p->rules[ri].nvars, 2);
+    cr_assert_str_eq(p->rules[ri].var_names[1], "w1");
+    cr_assert_eq(p->rules[ri].var_types[1], video);
+    const char *d = dump(p);
+    cr_assert(strstr(d, "type Video entity: v0, w1\n"), "%s", d);
+    cr_assert(strstr(d, "entity w1: Video implicit\n"), "%s", d);
+    cr_assert(strstr(d, "entity v1: Video implicit (case c1)\n"), "%s", d);
+}
+
+Test(check, declared_entity_types_are_disjoint)
+{
+    result r = check_src(with_prelude(
+        "type Video = entity\n"
+        "type Order = entity\n"
+        "entity hu: person\n"
+        "entity o1: Order\n"
+        "pred watched(p: Entity, v: Video) input\n"
+        "pred same(v: Video)\n"
+        "rule r: same(v) if watched(p, v) and p = v\n"
+        "watched(hu, o1)\n"
+        "watched(o1, hu)\n"));
+    cr_assert_null(r.prog);
+    cr_assert_eq(nm_diags_errors(r.diags), 4, "%s", r.text);
+    expect_has(r, "cannot compare 'Entity' with 'Video'");
+    expect_has(r, "argument 'v' of 'watched' has type 'Video', found 'hu' of type 'Person'");
+    expect_has(r, "argument 'v' of 'watched' has type 'Video', found 'o1' of type 'Order'");
+    expect_has(r, "argument 'p' of 'watched' has type 'Entity', found 'o1' of type 'Order'");
+}
+
+Test(check, open_predicate_over_declared_entity_type)
+{
+    result r = check_src(with_prelude(
+        "type Video = entity\n"
+        "pred illegal(v: Video) open presumed false [解释 第3条]\n"
+        "illegal(v1)\n"));
+    expect_clean(r);
+}
