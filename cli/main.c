@@ -25,6 +25,9 @@ static const char *usage_text =
     "  --query ATOM          print the true atoms matching ATOM, e.g. 'path(a, x)'\n"
     "                        (repeatable; names that are not constants are variables)\n"
     "  --case NAME           evaluate with the facts of case NAME\n"
+    "  --at DATE             the decision date (YYYY-MM-DD) for decision_date(d)\n"
+    "  --strict              drop presumptions: presumed-false facts become unknown\n"
+    "  --no-provenance       do not record how each atom was derived\n"
     "  --fact ATOM           add a fact of an input predicate (repeatable)\n"
     "  --max-tuples N        stop when more than N tuples are derived (default 100000000)\n"
     "  --max-iterations N    stop when a stratum needs more than N iterations\n"
@@ -101,6 +104,14 @@ static int parse_load_args(int argc, char **argv, load_opts *o, nm_engine *e)
                 nm_engine_add_search_path(e, argv[++i]);
             else
                 nm_engine_set_stdlib(e, argv[++i]);
+        } else if (o->is_run && strcmp(a, "--strict") == 0) {
+            o->run.strict = true;
+        } else if (o->is_run && strcmp(a, "--no-provenance") == 0) {
+            o->run.no_provenance = true;
+        } else if (o->is_run && strcmp(a, "--at") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("option '%s' needs a date", a);
+            o->run.at = argv[++i];
         } else if (o->is_run && (strcmp(a, "--query") == 0 || strcmp(a, "--case") == 0 ||
                                  strcmp(a, "--fact") == 0)) {
             if (i + 1 >= argc)
@@ -190,7 +201,7 @@ static int cmd_run(int argc, char **argv)
             continue;
         }
         for (int i = 0; i < nm_answers_count(a); i++)
-            printf("%s\n", nm_answers_text(a, i));
+            nm_answer_print(a, i, stdout);
     }
     if (nm_engine_error_count(e) || nm_engine_warning_count(e))
         print_diags(e, &o);

@@ -503,6 +503,9 @@ static nm_pcite *resolve_cites(checker *c, const nm_citation *cs, int n, int mod
 
 /* ---- types -------------------------------------------------------------------------- */
 
+/* A type a program can name (not the citation or rule-label types). */
+static bool nameable_type(int t) { return t != NM_TY_ERROR && t != NM_TY_CITE && t != NM_TY_RULE; }
+
 static bool is_numeric(int t) { return t == NM_TY_INT || t == NM_TY_DECIMAL || t == NM_TY_RATIONAL; }
 static bool is_entity(int t) { return t == NM_TY_ENTITY || t == NM_TY_PERSON || t == NM_TY_UNIT; }
 
@@ -553,7 +556,8 @@ static int resolve_type(checker *c, const nm_ident *id, int module)
         suggest s;
         sg_init(&s, id->text);
         for (int i = 1; i < c->p->ntypes; i++)
-            sg_offer(&s, c->p->types[i].name);
+            if (nameable_type(i))
+                sg_offer(&s, c->p->types[i].name);
         sg_help(&s, d, "");
         return NM_TY_ERROR;
     }
@@ -661,8 +665,10 @@ static void check_modules(checker *c)
 
 static const char *builtin_names[NM_TY__BUILTINS] = {
     "<error>", "int", "decimal", "rational", "date", "duration", "text", "bool",
-    "citation", "Entity", "Person", "Unit",
+    "citation", "Entity", "Person", "Unit", "rule",
 };
+
+
 
 static void add_builtins(checker *c)
 {
@@ -672,9 +678,59 @@ static void add_builtins(checker *c)
         c->p->types[k].kind = (nm_type_kind)i;
         c->p->types[k].module = -1;
         nm_vec_push(&c->type_nodes, NULL);
-        if (i != NM_TY_ERROR && i != NM_TY_CITE)
+        if (nameable_type(i))
             sym_put(&c->types, builtin_names[i], k);
     }
+}
+
+/* The builtins of [rule.builtin], at preds[0 .. NM_BUILTIN__COUNT-1]; both spellings
+ * of each name resolve to it, and a declaration of either is an error. */
+static void add_builtin_preds(checker *c)
+{
+    static const struct {
+        const char *name, *alias;
+        int arity;
+        const char *arg_names[2];
+        int arg_types[2];
+        const char *zh, *en;
+    } b[NM_BUILTIN__COUNT] = {
+        [NM_BUILTIN_IN_FORCE_ON] = {"in_force_on", "施行于", 2, {"c", "d"},
+                                    {NM_TY_CITE, NM_TY_DATE}, "{c}于{d}有效",
+                                    "{c} is in force on {d}"},
+        [NM_BUILTIN_RULE_IN_FORCE_ON] = {"rule_in_force_on", "规则施行于", 2, {"r", "d"},
+                                         {NM_TY_RULE, NM_TY_DATE}, "规则{r}于{d}有效",
+                                         "rule {r} is in force on {d}"},
+        [NM_BUILTIN_DECISION_DATE] = {"decision_date", "裁判日", 1, {"d"}, {NM_TY_DATE},
+                                      "裁判日为{d}", "the decision date is {d}"},
+    };
+    for (int i = 0; i < NM_BUILTIN__COUNT; i++) {
+        int k = PUSH(c->p->preds, c->p->npreds, c->cap_preds);
+        nm_vec_push(&c->pred_nodes, NULL);
+        nm_ppred *pr = &c->p->preds[k];
+        pr->name = b[i].name;
+        pr->alias = b[i].alias;
+        pr->builtin = (nm_builtin)i;
+        pr->origin = NM_ORIGIN_BUILTIN;
+        pr->mode = NM_PRED_INPUT;
+        pr->module = -1;
+        pr->stratum = -1;
+        pr->arity = b[i].arity;
+        pr->arg_types = nm_alloc_atomic(sizeof(int) * 3);
+        pr->arg_names = nm_alloc(sizeof(char *) * 3);
+        for (int a = 0; a < b[i].arity; a++) {
+            pr->arg_types[a] = b[i].arg_types[a];
+            pr->arg_names[a] = b[i].arg_names[a];
+        }
+        pr->zh = b[i].zh;
+        pr->en = b[i].en;
+        sym_put(&c->preds, b[i].name, k);
+        sym_put(&c->preds, b[i].alias, k);
+    }
+}
+
+static bool is_builtin_pred(const checker *c, int pi)
+{
+    return pi >= 0 && c->p->preds[pi].origin == NM_ORIGIN_BUILTIN;
 }
 
 /* First global constant or parameter of that name, for value-namespace clashes. */
@@ -798,6 +854,7 @@ static const char *pred_kind_word(nm_pred_origin o)
     case NM_ORIGIN_MAP: return "map";
     case NM_ORIGIN_TABLE: return "table";
     case NM_ORIGIN_ATTR: return "attribute";
+    case NM_ORIGIN_BUILTIN: return "builtin";
     default: return "predicate";
     }
 }
@@ -806,6 +863,14 @@ static int declare_pred(checker *c, nm_node *n, const nm_ident *name, nm_pred_or
                         int module)
 {
     int prev = sym_get(&c->preds, name->text);
+    if (is_builtin_pred(c, prev)) {
+        const nm_ppred *b = &c->p->preds[prev];
+        nm_diag *d = nm_error(c->d, name->span, "E-reserved",
+                              "'%s' is reserved: it names a builtin", name->text);
+        nm_diag_note(d, NM_SEV_NOTE, NULL, "'%s' (also written '%s') is always declared",
+                     b->name, b->alias);
+        return -1;
+    }
     if (prev >= 0) {
         dup_error(c, name->span, c->p->preds[prev].span, pred_kind_word(origin), name->text);
         return -1;
@@ -1054,6 +1119,12 @@ typedef struct rctx {
     nm_span *spans;         /* first occurrence */
     int nspans, cap_spans;
     ivec exempt;            /* appears in an atom of an unknown predicate: no warnings */
+    /* the atoms of builtins resolved so far, with the name as written, for messages */
+    struct {
+        const nm_patom *atom;
+        const char *written;
+    } *builtin_atoms;
+    int nbuiltin_atoms, cap_builtin_atoms;
 } rctx;
 
 static int var_index(rctx *r, const char *name)
@@ -1367,6 +1438,47 @@ static const char *describe(rctx *r, const nm_pexpr *e)
     }
 }
 
+/* The first argument of rule_in_force_on is a rule label, not a value. */
+static bool is_label_arg(const checker *c, int pi, int i)
+{
+    return i == 0 && is_builtin_pred(c, pi) &&
+           c->p->preds[pi].builtin == NM_BUILTIN_RULE_IN_FORCE_ON;
+}
+
+/* Resolves the rule label of rule_in_force_on (written `pred`) to an NM_E_RULE;
+ * anything but a label is reported, and an unknown label suggests a close one. */
+static nm_pexpr *resolve_rule_label(rctx *r, nm_node *n, const char *pred)
+{
+    checker *c = r->c;
+    if (n->kind != NM_N_NAME) {
+        nm_pexpr *e = resolve_expr(r, n, -1);
+        if (e->type != NM_TY_ERROR || n->kind == NM_N_WILDCARD) {
+            nm_diag *d = nm_error(c->d, n->span, "E-type",
+                                  "argument 'r' of '%s' is a rule label, found %s", pred,
+                                  n->kind == NM_N_WILDCARD ? "'_'" : describe(r, e));
+            nm_diag_note(d, NM_SEV_HELP, NULL, "write the label of a rule, as in '%s(art1, d)'",
+                         pred);
+        }
+        return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+    }
+    const char *label = n->u.name.text;
+    int ri = sym_get(&c->rules, label);
+    if (ri < 0) {
+        nm_diag *d = nm_error(c->d, n->span, "E-unknown-rule", "unknown rule '%s'", label);
+        suggest s;
+        sg_init(&s, label);
+        for (int k = 0; k < c->p->nrules; k++)
+            if (!c->p->rules[k].block_only)
+                sg_offer(&s, c->p->rules[k].label);
+        sg_help(&s, d, "");
+        return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+    }
+    visible_or_report(c, r->module, c->p->rules[ri].module, n->span, label);
+    nm_pexpr *e = new_expr(NM_E_RULE, NM_TY_RULE, n->span);
+    e->u.rule = ri;
+    return e;
+}
+
 /* Resolves an atom. `on` (a fact's date) becomes its last argument. Unknown
  * predicates give pred -1 (arguments resolved, not type-checked). */
 static void resolve_atom(rctx *r, nm_node *n, const nm_date_lit *on, nm_patom *out)
@@ -1384,8 +1496,10 @@ static void resolve_atom(rctx *r, nm_node *n, const nm_date_lit *on, nm_patom *o
                               "unknown predicate '%s'", name);
         suggest s;
         sg_init(&s, name);
-        for (int i = 0; i < c->p->npreds; i++)
+        for (int i = 0; i < c->p->npreds; i++) {
             sg_offer(&s, c->p->preds[i].name);
+            sg_offer(&s, c->p->preds[i].alias);
+        }
         sg_help(&s, d, "");
     } else {
         iv_set(&c->pred_used, pi, 1);
@@ -1393,6 +1507,12 @@ static void resolve_atom(rctx *r, nm_node *n, const nm_date_lit *on, nm_patom *o
     }
     const nm_ppred *pr = pi >= 0 ? &c->p->preds[pi] : NULL;
     bool typed = pr && !iv_get(&c->pred_bad, pi);
+    bool builtin = is_builtin_pred(c, pi);
+    if (builtin) {
+        int k = PUSH(r->builtin_atoms, r->nbuiltin_atoms, r->cap_builtin_atoms);
+        r->builtin_atoms[k].atom = out;
+        r->builtin_atoms[k].written = name;
+    }
     if (pr && pr->arity != nargs) {
         nm_diag *d = nm_error(c->d, n->span, "E-arity", "'%s' takes %d argument%s, found %d",
                               name, pr->arity, pr->arity == 1 ? "" : "s", nargs);
@@ -1402,14 +1522,19 @@ static void resolve_atom(rctx *r, nm_node *n, const nm_date_lit *on, nm_patom *o
             nm_buf_printf(&sig, "%s%s%s%s", i ? ", " : "", pr->arg_names[i],
                           *pr->arg_names[i] ? ": " : "", type_name(c, pr->arg_types[i]));
         nm_buf_putc(&sig, ')');
-        nm_diag_note(d, NM_SEV_NOTE, NULL, "declared as %s", nm_buf_str(&sig));
+        if (builtin)
+            nm_diag_note(d, NM_SEV_NOTE, NULL, "'%s' is a builtin: %s", name, nm_buf_str(&sig));
+        else
+            nm_diag_note(d, NM_SEV_NOTE, NULL, "declared as %s", nm_buf_str(&sig));
         if (on && on->present)
             nm_diag_note(d, NM_SEV_NOTE, NULL, "the date after 'on' is its last argument");
         typed = false;
     }
     for (int i = 0; i < n->u.atom.nargs; i++) {
         int want = typed ? pr->arg_types[i] : -1;
-        nm_pexpr *e = resolve_expr(r, n->u.atom.args[i], want);
+        nm_pexpr *e = is_label_arg(c, pi, i)
+                          ? resolve_rule_label(r, n->u.atom.args[i], name)
+                          : resolve_expr(r, n->u.atom.args[i], want);
         out->args[i] = e;
         if (!typed)
             continue;
@@ -1640,6 +1765,8 @@ static void number_vars(rctx *r, nm_node *n)
         const nm_ppred *pr = pi >= 0 && !iv_get(&r->c->pred_bad, pi) ? &r->c->p->preds[pi] : NULL;
         for (int i = 0; i < n->u.atom.nargs; i++) {
             nm_node *a = n->u.atom.args[i];
+            if (is_label_arg(r->c, pi, i) && a->kind == NM_N_NAME)
+                continue;   /* a rule label, not a variable */
             number_vars(r, a);
             if (pi < 0 && a->kind == NM_N_NAME && var_index(r, a->u.name.text) >= 0)
                 iv_set(&r->exempt, var_index(r, a->u.name.text), 1);
@@ -1746,10 +1873,19 @@ static void flatten_and(const nm_pformula *f, nm_vec *out)
     }
 }
 
+/* in_force_on and rule_in_force_on test the values they are given and bind nothing
+ * (builtins sit at preds[k] == builtin k); decision_date binds its date. */
+static bool binds_nothing(const nm_patom *a)
+{
+    return a->pred == NM_BUILTIN_IN_FORCE_ON || a->pred == NM_BUILTIN_RULE_IN_FORCE_ON;
+}
+
 static void binds(const nm_pformula *f, bset b)
 {
     switch (f->kind) {
     case NM_F_ATOM:
+        if (binds_nothing(&f->u.atom))
+            return;
         for (int i = 0; i < f->u.atom.nargs; i++)
             if (f->u.atom.args[i] && f->u.atom.args[i]->kind == NM_E_VAR)
                 b.b[f->u.atom.args[i]->u.var] = true;
@@ -1795,35 +1931,57 @@ typedef struct safety {
     ivec *reported;
 } safety;
 
-static void unbound(safety *s, const nm_pexpr *v, const char *where)
+/* `builtin`: the name of the testing builtin the variable stands in, as written, or
+ * NULL. */
+static void unbound_in(safety *s, const nm_pexpr *v, const char *where, const char *builtin)
 {
     rctx *r = s->r;
     if (iv_get(s->reported, v->u.var))
         return;
     iv_set(s->reported, v->u.var, 1);
-    nm_diag *d = nm_error(r->c->d, v->span, "E-unbound", "variable '%s' %s is not bound",
-                          (const char *)r->names.items[v->u.var], where);
+    const char *name = r->names.items[v->u.var];
+    nm_diag *d = nm_error(r->c->d, v->span, "E-unbound", "variable '%s' %s is not bound", name,
+                          where);
     nm_diag_note(d, NM_SEV_NOTE, NULL,
                  "a variable must appear in a positive condition, such as an atom, of the body");
+    if (builtin)
+        nm_diag_note(d, NM_SEV_HELP, NULL,
+                     "'%s' tests the values it is given and binds none: bind '%s' elsewhere in the body",
+                     builtin, name);
 }
 
-static void require_bound(safety *s, const nm_pexpr *e, bset b, const char *where)
+static void require_bound_in(safety *s, const nm_pexpr *e, bset b, const char *where,
+                             const char *builtin)
 {
     switch (e->kind) {
     case NM_E_VAR:
         if (!b.b[e->u.var])
-            unbound(s, e, where);
+            unbound_in(s, e, where, builtin);
         return;
     case NM_E_ARITH:
-        require_bound(s, e->u.arith.lhs, b, where);
-        require_bound(s, e->u.arith.rhs, b, where);
+        require_bound_in(s, e->u.arith.lhs, b, where, builtin);
+        require_bound_in(s, e->u.arith.rhs, b, where, builtin);
         return;
     case NM_E_NEG:
-        require_bound(s, e->u.neg, b, where);
+        require_bound_in(s, e->u.neg, b, where, builtin);
         return;
     default:
         return;
     }
+}
+
+static void require_bound(safety *s, const nm_pexpr *e, bset b, const char *where)
+{
+    require_bound_in(s, e, b, where, NULL);
+}
+
+/* The name a builtin atom was written with. */
+static const char *written_name(rctx *r, const nm_patom *a)
+{
+    for (int i = 0; i < r->nbuiltin_atoms; i++)
+        if (r->builtin_atoms[i].atom == a)
+            return r->builtin_atoms[i].written;
+    return r->c->p->preds[a->pred].name;
 }
 
 static void check_safe(safety *s, nm_pformula *f, bset bound);
@@ -1982,6 +2140,16 @@ static void check_safe(safety *s, nm_pformula *f, bset bound_in)
         nm_pformula *g = cs.items[i];
         switch (g->kind) {
         case NM_F_ATOM:
+            if (binds_nothing(&g->u.atom)) {
+                const char *bn = written_name(s->r, &g->u.atom);
+                const char *where = nm_sprintf("in '%s'", bn);
+                for (int k = 0; k < g->u.atom.nargs; k++)
+                    if (g->u.atom.args[k]) {
+                        check_expr_aggs(s, g->u.atom.args[k], b);
+                        require_bound_in(s, g->u.atom.args[k], b, where, bn);
+                    }
+                break;
+            }
             for (int k = 0; k < g->u.atom.nargs; k++) {
                 nm_pexpr *a = g->u.atom.args[k];
                 if (a && a->kind != NM_E_VAR) {
@@ -2078,7 +2246,7 @@ static void check_template(checker *c, const char *tpl, nm_span str_span, const 
 static void check_signatures(checker *c)
 {
     nm_program *p = c->p;
-    for (int pi = 0; pi < p->npreds; pi++) {
+    for (int pi = NM_BUILTIN__COUNT; pi < p->npreds; pi++) {
         nm_node *n = c->pred_nodes.items[pi];
         nm_ppred *pr = &p->preds[pi];
         int m = pr->module;
@@ -2380,7 +2548,7 @@ static nm_pexpr *typed_value(checker *c, rctx *r, nm_node *n, int want, const ch
 static void check_collections(checker *c)
 {
     nm_program *p = c->p;
-    for (int pi = 0; pi < p->npreds; pi++) {
+    for (int pi = NM_BUILTIN__COUNT; pi < p->npreds; pi++) {
         nm_node *n = c->pred_nodes.items[pi];
         int m = p->preds[pi].module;
         if (n->kind == NM_N_LIST) {
@@ -2452,6 +2620,9 @@ static void check_collections(checker *c)
     }
 }
 
+static const char *builtin_note =
+    "builtins are computed from the declared windows and the case's decision date";
+
 /* A fact or a court finding, at top level or in a case. */
 static int check_fact(checker *c, nm_node *n, int module, int case_id)
 {
@@ -2462,7 +2633,12 @@ static int check_fact(checker *c, nm_node *n, int module, int case_id)
         const nm_ppred *pr = &c->p->preds[atom.pred];
         nm_span at = n->u.fact.atom->u.atom.pred.span;
         bool found = n->kind == NM_N_FOUND;
-        if (pr->mode == NM_PRED_DERIVED) {
+        if (pr->origin == NM_ORIGIN_BUILTIN) {
+            nm_diag *d = nm_error(c->d, at, "E-fact-builtin",
+                                  "'%s' is a builtin; %s are given only for input and open predicates",
+                                  n->u.fact.atom->u.atom.pred.text, found ? "findings" : "facts");
+            nm_diag_note(d, NM_SEV_NOTE, NULL, builtin_note);
+        } else if (pr->mode == NM_PRED_DERIVED) {
             nm_diag *d = nm_error(c->d, at, "E-fact-derived",
                                   "'%s' is derived by rules; %s are given only for input and open predicates",
                                   pr->name, found ? "findings" : "facts");
@@ -2502,6 +2678,52 @@ static void rule_singletons(checker *c, rctx *r, const ivec *reported)
     }
 }
 
+/* Narrows [*from, *until] to [f, u]; absent ends are open. */
+static void narrow(nm_pdate *from, nm_pdate *until, nm_pdate f, nm_pdate u)
+{
+    if (f.present && (!from->present || date_cmp(f, *from) > 0))
+        *from = f;
+    if (u.present && (!until->present || date_cmp(u, *until) < 0))
+        *until = u;
+}
+
+/* The rule's window intersected with those of the binding articles it cites
+ * (program.h, nm_prule.eff_from). */
+static void effective_window(checker *c, nm_prule *ru)
+{
+    nm_pdate from = ru->from, until = ru->until;
+    for (int i = 0; i < ru->ncites; i++) {
+        const nm_pcite *ct = &ru->cites[i];
+        if (ct->source < 0)
+            continue;
+        const nm_psource *src = &c->p->sources[ct->source];
+        if (src->rank == NM_RANK_DOCTRINE)
+            continue;
+        if (ct->article < 0) {
+            narrow(&from, &until, src->from, src->until);
+            continue;
+        }
+        /* the versions of the article: the span from the first start to the last end */
+        const nm_particle *a = &src->articles[ct->article];
+        nm_pdate af = a->from, au = a->until;
+        for (int j = ct->article + 1; j < src->narticles; j++) {
+            const nm_particle *v = &src->articles[j];
+            bool same = v->nparts == a->nparts;
+            for (int k = 0; k < a->nparts && same; k++)
+                same = part_eq(&v->parts[k], &a->parts[k]);
+            if (!same)
+                continue;
+            if (af.present && (!v->from.present || date_cmp(v->from, af) < 0))
+                af = v->from;
+            if (au.present && (!v->until.present || date_cmp(v->until, au) > 0))
+                au = v->until;
+        }
+        narrow(&from, &until, af, au);
+    }
+    ru->eff_from = from;
+    ru->eff_until = until;
+}
+
 static void check_rule(checker *c, int ri)
 {
     nm_program *p = c->p;
@@ -2524,6 +2746,7 @@ static void check_rule(checker *c, int ri)
     ru->from = check_date(c, &n->u.rule.from);
     ru->until = check_date(c, &n->u.rule.until);
     check_window(c, ru->from, ru->until, n->u.rule.label.span);
+    effective_window(c, ru);
     nm_patom head;
     resolve_atom(&r, n->u.rule.head, NULL, &head);
     nm_pformula *body = n->u.rule.body ? resolve_formula(&r, n->u.rule.body) : NULL;
@@ -2533,7 +2756,12 @@ static void check_rule(checker *c, int ri)
     ru->head_negated = n->u.rule.head_negated;
     ru->body = body;
 
-    if (head.pred >= 0 && body && p->preds[head.pred].mode != NM_PRED_DERIVED) {
+    if (is_builtin_pred(c, head.pred)) {
+        nm_diag *d = nm_error(c->d, n->u.rule.head->u.atom.pred.span, "E-rule-builtin",
+                              "rule '%s' concludes '%s', which is a builtin", ru->label,
+                              n->u.rule.head->u.atom.pred.text);
+        nm_diag_note(d, NM_SEV_NOTE, NULL, builtin_note);
+    } else if (head.pred >= 0 && body && p->preds[head.pred].mode != NM_PRED_DERIVED) {
         nm_diag *d = nm_error(c->d, n->u.rule.head->u.atom.pred.span, "E-rule-input",
                               "rule '%s' concludes '%s', which is an %s predicate", ru->label,
                               p->preds[head.pred].name,
@@ -2597,6 +2825,8 @@ static void check_rule(checker *c, int ri)
         ur->ncites = ru->ncites;
         ur->from = ru->from;
         ur->until = ru->until;
+        ur->eff_from = ru->eff_from;
+        ur->eff_until = ru->eff_until;
         ur->head = head;
         ur->head_negated = !ru->head_negated;
         ur->body = unless;
@@ -2795,8 +3025,8 @@ typedef struct graph {
 
 static void add_edge(graph *g, int from, int to, edge_kind kind, nm_agg_op agg, nm_span span)
 {
-    if (from < 0 || to < 0)
-        return;
+    if (from < NM_BUILTIN__COUNT || to < NM_BUILTIN__COUNT)
+        return;     /* unknown predicates (-1) and builtins (no edges, [check.strata]) */
     int k = PUSH(g->e, g->n, g->cap);
     g->e[k] = (edge){from, to, kind, agg, span};
     iv_push(&g->out[from], k);
@@ -3039,7 +3269,8 @@ static void check_unused(checker *c)
                        p->types[t].name);
     for (int i = 0; i < p->npreds; i++) {
         const nm_ppred *pr = &p->preds[i];
-        if (!c->is_root[pr->module] || iv_get(&c->pred_used, i) || pr->mode == NM_PRED_DERIVED)
+        if (pr->origin == NM_ORIGIN_BUILTIN || !c->is_root[pr->module] ||
+            iv_get(&c->pred_used, i) || pr->mode == NM_PRED_DERIVED)
             continue;
         nm_warning(c->d, pr->span, "W-unused", "%s '%s' is declared but never used",
                    pred_kind_word(pr->origin), pr->name);
@@ -3073,6 +3304,7 @@ nm_program *nm_check_with(nm_ast_file **files, int nfiles, nm_diags *diags,
 
     check_modules(c);
     add_builtins(c);
+    add_builtin_preds(c);
     declare_all(c);
     check_sources(c);
     check_signatures(c);
@@ -3104,7 +3336,8 @@ nm_program *nm_check(nm_ast_file **files, int nfiles, nm_diags *diags)
 int nm_program_pred(const nm_program *p, const char *name)
 {
     for (int i = 0; i < p->npreds; i++)
-        if (strcmp(p->preds[i].name, name) == 0)
+        if (strcmp(p->preds[i].name, name) == 0 ||
+            (p->preds[i].alias && strcmp(p->preds[i].alias, name) == 0))
             return i;
     return -1;
 }
@@ -3169,6 +3402,10 @@ static void dump_expr(const nm_program *p, const nm_prule *r, const nm_pexpr *e,
     static const char *units[] = {"days", "weeks", "months", "years"};
     if (!e) {
         nm_buf_puts(b, "?");
+        return;
+    }
+    if (e->kind == NM_E_RULE) {
+        nm_buf_printf(b, "rule:%s", p->rules[e->u.rule].label);
         return;
     }
     switch (e->kind) {
@@ -3296,7 +3533,7 @@ void nm_program_dump(const nm_program *p, nm_buf *out)
         dump_expr(p, NULL, p->params[i].value, out);
         nm_buf_putc(out, '\n');
     }
-    for (int i = 0; i < p->npreds; i++) {
+    for (int i = NM_BUILTIN__COUNT; i < p->npreds; i++) {   /* builtins are always there */
         const nm_ppred *pr = &p->preds[i];
         nm_buf_printf(out, "pred %s(", pr->name);
         for (int k = 0; k < pr->arity; k++)

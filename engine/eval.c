@@ -91,7 +91,22 @@ struct nm_eval {
     uint64_t steps;
     struct timespec start;
     nm_buf *plans;                  /* per rule */
+    nm_eval_fault fault;            /* details of an arithmetic error */
+    nm_plan_join_order join_order;  /* the planner's order (a test switch) */
 };
+
+/* NORMA_JOIN_ORDER=reverse|source|normal, read once: the default join order. */
+static nm_plan_join_order env_join_order(void)
+{
+    static int cached = -1;
+    if (cached < 0) {
+        const char *s = getenv("NORMA_JOIN_ORDER");
+        cached = s && strcmp(s, "reverse") == 0  ? NM_JOIN_REVERSE
+               : s && strcmp(s, "source") == 0   ? NM_JOIN_SOURCE
+                                                 : NM_JOIN_NORMAL;
+    }
+    return (nm_plan_join_order)cached;
+}
 
 nm_eval_limits nm_eval_default_limits(void)
 {
@@ -114,11 +129,13 @@ nm_eval *nm_eval_new(const nm_plan_program *p)
     }
     e->limits = nm_eval_default_limits();
     e->err_rule = -1;
+    e->join_order = env_join_order();
     e->plans = nm_alloc(sizeof *e->plans * (size_t)(p->rules.n ? p->rules.n : 1));
     return e;
 }
 
 void nm_eval_set_limits(nm_eval *e, nm_eval_limits limits) { e->limits = limits; }
+void nm_eval_set_join_order(nm_eval *e, nm_plan_join_order order) { e->join_order = order; }
 
 void nm_eval_enable_provenance(nm_eval *e)
 {
@@ -136,6 +153,7 @@ bool nm_eval_add_fact(nm_eval *e, int rel, const nm_cell *tuple)
 
 const char *nm_eval_error(const nm_eval *e) { return nm_buf_str((nm_buf *)&e->err); }
 int nm_eval_error_rule(const nm_eval *e) { return e->err_rule; }
+const nm_eval_fault *nm_eval_get_fault(const nm_eval *e) { return &e->fault; }
 const nm_eval_stats *nm_eval_get_stats(const nm_eval *e) { return &e->stats; }
 
 const char *nm_eval_dump_plans(const nm_eval *e, int rule)
@@ -238,6 +256,24 @@ static nm_plan_status eval_expr(nm_eval *e, const nm_plan_expr *x, nm_cell *out)
         format_args(e, args, x->nargs, &vals);
         fail(e, NM_EVAL_ERR_ARITH, e->rule, "%s in '%s' applied to %s", why, f->name,
              nm_buf_str(&vals));
+        /* the operation as written: infix for binary operators, prefix for unary */
+        nm_buf ex = {0};
+        if (x->nargs == 2) {
+            e->p->values.format(e->p->values.ctx, args[0], &ex);
+            nm_buf_printf(&ex, " %s ", f->name);
+            e->p->values.format(e->p->values.ctx, args[1], &ex);
+        } else if (x->nargs == 1) {
+            nm_buf_puts(&ex, f->name);
+            e->p->values.format(e->p->values.ctx, args[0], &ex);
+        } else {
+            nm_buf_printf(&ex, "%s(%s)", f->name, nm_buf_str(&vals));
+        }
+        e->fault.why = why;
+        e->fault.expr = nm_buf_str(&ex);
+        e->fault.nargs = x->nargs < 3 ? x->nargs : 3;
+        for (int i = 0; i < e->fault.nargs; i++)
+            e->fault.args[i] = args[i];
+        e->fault.binding = "";
     }
     return st;
 }
@@ -346,6 +382,37 @@ static inline bool bind_row(const xop *x, const nm_cell *t, nm_cell *vars)
 
 static bool run(nm_eval *e, const xbody *b, int k);
 
+/* Records in e->fault the binding at op k of b: the named variables bound by the
+ * ops before it (in slot order, which is order of first occurrence), for the note of
+ * a run-time error ([sem.num]). Variables of an enclosing body of an aggregate are
+ * not listed. */
+static void note_binding(nm_eval *e, const xbody *b, int k)
+{
+    const nm_plan_rule *r = e->rule;
+    if (!r || !r->var_names || r->nvars <= 0)
+        return;
+    bool *bound = nm_alloc_atomic(sizeof *bound * (size_t)r->nvars);
+    memset(bound, 0, sizeof *bound * (size_t)r->nvars);
+    for (int j = 0; j < k && j < b->n; j++) {
+        const xop *x = &b->ops[j];
+        if (x->kind == NM_OP_ATOM)
+            for (int i = 0; i < x->nbind; i++)
+                bound[x->bind_var[i]] = true;
+        else if (x->kind == NM_OP_ASSIGN && x->op->var >= 0 && x->op->var < r->nvars)
+            bound[x->op->var] = true;
+        else if (x->kind == NM_OP_AGG && x->op->agg->result < r->nvars)
+            bound[x->op->agg->result] = true;
+    }
+    nm_buf out = {0};
+    for (int v = 0; v < r->nvars; v++) {
+        if (!bound[v] || !r->var_names[v])
+            continue;
+        nm_buf_printf(&out, "%s%s = ", out.len ? ", " : "", r->var_names[v]);
+        e->p->values.format(e->p->values.ctx, e->vars[v], &out);
+    }
+    e->fault.binding = nm_buf_str(&out);
+}
+
 static bool better_prov(uint32_t rule, uint32_t height, uint32_t old_rule, uint32_t old_height)
 {
     return height < old_height || (height == old_height && rule < old_rule);
@@ -402,8 +469,10 @@ static bool emit(nm_eval *e, const xbody *b)
             t[i] = h->value;
         else {
             nm_plan_status st = eval_expr(e, h->expr, &t[i]);
-            if (st == NM_PLAN_ERROR)
+            if (st == NM_PLAN_ERROR) {
+                note_binding(e, b, b->n);
                 return true;
+            }
             if (st == NM_PLAN_FAIL)
                 return false;
         }
@@ -445,8 +514,16 @@ static bool run_agg(nm_eval *e, const xbody *b, int k)
                 nm_buf vals = {0};
                 nm_cell args[2] = {result, c};
                 format_args(e, args, 2, &vals);
-                return fail(e, NM_EVAL_ERR_ARITH, e->rule,
-                            "arithmetic overflow in sum, adding %s", nm_buf_str(&vals));
+                fail(e, NM_EVAL_ERR_ARITH, e->rule, "arithmetic overflow in sum, adding %s",
+                     nm_buf_str(&vals));
+                nm_buf ex = {0};
+                nm_buf_puts(&ex, "sum ");
+                v->format(v->ctx, result, &ex);
+                nm_buf_puts(&ex, " + ");
+                v->format(v->ctx, c, &ex);
+                e->fault = (nm_eval_fault){"arithmetic overflow", nm_buf_str(&ex), {result, c}, 2, ""};
+                note_binding(e, b, k);
+                return true;
             }
             result = s;
         }
@@ -556,6 +633,8 @@ static bool run(nm_eval *e, const xbody *b, int k)
         nm_plan_status st = eval_expr(e, x->op->lhs, &l);
         if (st == NM_PLAN_OK)
             st = eval_expr(e, x->op->rhs, &r);
+        if (st == NM_PLAN_ERROR)
+            note_binding(e, b, k);
         if (st != NM_PLAN_OK)
             return st == NM_PLAN_ERROR;
         if (!cmp_holds(x->op->cmp, e->p->values.cmp(e->p->values.ctx, l, r)))
@@ -565,6 +644,8 @@ static bool run(nm_eval *e, const xbody *b, int k)
     case NM_OP_TEST: {
         nm_cell out;
         nm_plan_status st = eval_expr(e, x->op->expr, &out);
+        if (st == NM_PLAN_ERROR)
+            note_binding(e, b, k);
         if (st != NM_PLAN_OK)
             return st == NM_PLAN_ERROR;
         return run(e, b, k + 1);
@@ -572,6 +653,8 @@ static bool run(nm_eval *e, const xbody *b, int k)
     case NM_OP_ASSIGN: {
         nm_cell out;
         nm_plan_status st = eval_expr(e, x->op->expr, &out);
+        if (st == NM_PLAN_ERROR)
+            note_binding(e, b, k);
         if (st != NM_PLAN_OK)
             return st == NM_PLAN_ERROR;
         if (x->op->var_bound) {
@@ -609,7 +692,8 @@ static bool plan_variant(nm_eval *e, const nm_plan_rule *r, int delta_src, const
 {
     nm_plan_body body = {0};
     nm_buf err = {0};
-    if (!nm_plan_order(e->p, r, e->in_stratum, delta_src, sizes, &body, &err)) {
+    if (!nm_plan_order_with(e->p, r, e->in_stratum, delta_src, sizes, e->join_order, NULL, &body,
+                            &err)) {
         e->status = NM_EVAL_ERR_PLAN;
         e->err_rule = r->id;
         e->err = err;
@@ -734,4 +818,289 @@ nm_eval_status nm_eval_run(nm_eval *e)
         e->lo[i] = e->hi[i] = e->rels[i]->n;
     e->stats.seconds = elapsed(e);
     return e->status;
+}
+
+/* ---- witnesses ------------------------------------------------------------------------
+ * The least instantiation of a rule body that concludes a given head tuple, for
+ * explanations ([sem.prov.tree]). The body is planned in SOURCE order with the head's
+ * variables prebound, and searched depth-first, each atom's candidate rows tried in
+ * value order of their tuples; filters sit as early as their variables allow and only
+ * prune instantiations that fail anyway, so the first complete instantiation is the
+ * least in the order of the positive tuples' sequence, whatever join order evaluation
+ * used. The search runs on a private copy of the evaluator (own variables, no limits);
+ * it only adds indexes to the relations. */
+
+typedef struct wsort {
+    const nm_plan_values *v;
+    const nm_rel *rel;
+} wsort;
+
+static int wsort_cmp(const void *a, const void *b, void *ctx)
+{
+    const wsort *c = ctx;
+    const nm_cell *x = nm_rel_row(c->rel, *(const nm_row *)a);
+    const nm_cell *y = nm_rel_row(c->rel, *(const nm_row *)b);
+    for (int i = 0; i < c->rel->arity; i++) {
+        int d = c->v->cmp(c->v->ctx, x[i], y[i]);
+        if (d)
+            return d;
+    }
+    return 0;
+}
+
+/* The rows of r in value order of their tuples (a fresh array of r->n rows). */
+static nm_row *wsorted(const nm_eval *e, const nm_rel *r)
+{
+    nm_row *rows = nm_alloc_atomic(sizeof *rows * (size_t)(r->n ? r->n : 1));
+    for (nm_row i = 0; i < r->n; i++)
+        rows[i] = i;
+    wsort c = {&e->p->values, r};
+    qsort_r(rows, r->n, sizeof *rows, wsort_cmp, &c);
+    return rows;
+}
+
+typedef struct wctx {
+    nm_eval *e;
+    const nm_plan_rule *r;
+    const xbody *b;
+    const nm_cell *head;
+    uint32_t height;
+    nm_row *match;          /* per planned op */
+} wctx;
+
+/* The result of aggregate op x for the current variables (its key tuples are left in
+ * x->sub->tmp); false when it has none (min/max of nothing, an error). */
+static bool wagg(nm_eval *e, const xop *x, nm_cell *result)
+{
+    const nm_plan_agg *a = x->op->agg;
+    const nm_plan_values *v = &e->p->values;
+    nm_rel *tmp = x->sub->tmp;
+    nm_rel_clear(tmp);
+    if (run(e, x->sub, 0))
+        return false;
+    switch (a->kind) {
+    case NM_PLAN_AGG_COUNT:
+        *result = v->from_int(v->ctx, (int64_t)tmp->n);
+        return true;
+    case NM_PLAN_AGG_SUM:
+        *result = v->from_int(v->ctx, 0);
+        for (nm_row i = 0; i < tmp->n; i++)
+            if (v->add(v->ctx, *result, nm_rel_row(tmp, i)[x->value_col], result) != NM_PLAN_OK)
+                return false;
+        return true;
+    case NM_PLAN_AGG_MIN:
+    case NM_PLAN_AGG_MAX:
+        if (tmp->n == 0)
+            return false;
+        *result = nm_rel_row(tmp, 0)[x->value_col];
+        for (nm_row i = 1; i < tmp->n; i++) {
+            nm_cell c = nm_rel_row(tmp, i)[x->value_col];
+            int d = v->cmp(v->ctx, c, *result);
+            if (a->kind == NM_PLAN_AGG_MIN ? d < 0 : d > 0)
+                *result = c;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* True when ops k.. of the body complete an instantiation (then e->vars and
+ * w->match hold the least one). */
+static bool wrun(wctx *w, int k)
+{
+    nm_eval *e = w->e;
+    const xbody *b = w->b;
+    const nm_plan_values *v = &e->p->values;
+    nm_cell *vars = e->vars;
+    if (k == b->n) {
+        for (int i = 0; i < w->r->nhead; i++) {
+            const nm_plan_term *h = &w->r->head_args[i];
+            nm_cell c;
+            if (h->kind == NM_TERM_EXPR &&
+                (eval_expr(e, h->expr, &c) != NM_PLAN_OK || v->cmp(v->ctx, c, w->head[i]) != 0))
+                return false;
+        }
+        return true;
+    }
+    const xop *x = &b->ops[k];
+    switch (x->kind) {
+    case NM_OP_ATOM: {
+        const nm_rel *rel = x->rel;
+        nm_row *cand = nm_alloc_atomic(sizeof *cand * (size_t)(rel->n ? rel->n : 1));
+        nm_row nc = 0;
+        nm_cell key[NM_REL_MAX_ARITY];
+        build_key(x, vars, key);
+        if (x->access == ACC_SCAN) {
+            for (nm_row r = 0; r < rel->n; r++)
+                cand[nc++] = r;
+        } else if (x->access == ACC_FIND) {
+            nm_row r = nm_rel_find(rel, key);
+            if (r != NM_ROW_NONE)
+                cand[nc++] = r;
+        } else {
+            nm_rel_iter it;
+            nm_rel_lookup(rel, x->index, key, 0, rel->n, &it);
+            for (nm_row r; (r = nm_rel_iter_next(&it)) != NM_ROW_NONE;)
+                cand[nc++] = r;
+        }
+        nm_row keep = 0;
+        for (nm_row i = 0; i < nc; i++)
+            if (nm_rel_prov_height(rel, cand[i]) < w->height &&
+                bind_row(x, nm_rel_row(rel, cand[i]), vars))
+                cand[keep++] = cand[i];
+        wsort c = {v, rel};
+        qsort_r(cand, keep, sizeof *cand, wsort_cmp, &c);
+        for (nm_row i = 0; i < keep; i++) {
+            bind_row(x, nm_rel_row(rel, cand[i]), vars);
+            w->match[k] = cand[i];
+            if (wrun(w, k + 1))
+                return true;
+        }
+        return false;
+    }
+    case NM_OP_NOT: {
+        const nm_rel *rel = x->rel;
+        if (x->access == ACC_NONEMPTY)
+            return rel->n == 0 && wrun(w, k + 1);
+        nm_cell key[NM_REL_MAX_ARITY];
+        build_key(x, vars, key);
+        if (x->access == ACC_FIND)
+            return nm_rel_find(rel, key) == NM_ROW_NONE && wrun(w, k + 1);
+        nm_rel_iter it;
+        nm_rel_lookup(rel, x->index, key, 0, rel->n, &it);
+        return nm_rel_iter_next(&it) == NM_ROW_NONE && wrun(w, k + 1);
+    }
+    case NM_OP_CMP: {
+        nm_cell l, r;
+        if (eval_expr(e, x->op->lhs, &l) != NM_PLAN_OK || eval_expr(e, x->op->rhs, &r) != NM_PLAN_OK)
+            return false;
+        return cmp_holds(x->op->cmp, v->cmp(v->ctx, l, r)) && wrun(w, k + 1);
+    }
+    case NM_OP_TEST: {
+        nm_cell out;
+        return eval_expr(e, x->op->expr, &out) == NM_PLAN_OK && wrun(w, k + 1);
+    }
+    case NM_OP_ASSIGN: {
+        nm_cell out;
+        if (eval_expr(e, x->op->expr, &out) != NM_PLAN_OK)
+            return false;
+        if (x->op->var_bound) {
+            if (v->cmp(v->ctx, vars[x->op->var], out) != 0)
+                return false;
+        } else {
+            vars[x->op->var] = out;
+        }
+        return wrun(w, k + 1);
+    }
+    case NM_OP_AGG: {
+        nm_cell result;
+        if (!wagg(e, x, &result))
+            return false;
+        int res = x->op->agg->result;
+        if (x->op->var_bound) {
+            if (v->cmp(v->ctx, vars[res], result) != 0)
+                return false;
+        } else {
+            vars[res] = result;
+        }
+        return wrun(w, k + 1);
+    }
+    }
+    return false;
+}
+
+bool nm_eval_witness_find(const nm_eval *ev, int rule, const nm_cell *head, uint32_t height,
+                          nm_eval_witness *out)
+{
+    const nm_plan_program *p = ev->p;
+    if (rule < 0 || rule >= p->rules.n || !ev->vars)
+        return false;
+    const nm_plan_rule *r = nm_plan_rule_at(p, rule);
+    size_t nv = (size_t)(r->nvars ? r->nvars : 1);
+    bool *pre = nm_alloc_atomic(sizeof *pre * nv);
+    nm_cell *vars = nm_alloc_atomic(sizeof *vars * nv);
+    memset(pre, 0, sizeof *pre * nv);
+    memset(vars, 0, sizeof *vars * nv);
+    for (int i = 0; i < r->nhead; i++) {
+        const nm_plan_term *t = &r->head_args[i];
+        if (t->kind == NM_TERM_VAR) {
+            if (pre[t->var] && vars[t->var] != head[i])
+                return false;
+            pre[t->var] = true;
+            vars[t->var] = head[i];
+        } else if (t->kind == NM_TERM_CONST && t->value != head[i]) {
+            return false;
+        }
+    }
+    bool *none = nm_alloc_atomic(sizeof *none * (size_t)(ev->nrels ? ev->nrels : 1));
+    memset(none, 0, sizeof *none * (size_t)(ev->nrels ? ev->nrels : 1));
+    nm_plan_body body = {0};
+    nm_buf err = {0};
+    if (!nm_plan_order_with(p, r, none, -1, NULL, NM_JOIN_SOURCE, pre, &body, &err))
+        return false;
+    nm_eval *e = nm_alloc(sizeof *e);
+    *e = *ev;
+    e->vars = vars;
+    e->limits = (nm_eval_limits){0};
+    e->rule = r;
+    e->prov = false;
+    e->status = NM_EVAL_OK;
+    e->err = (nm_buf){0};
+    xbody *xb = compile_body(e, &body);
+    xb->sink = SINK_HEAD;
+    xb->rule = r;
+    wctx w = {e, r, xb, head, height,
+              nm_alloc_atomic(sizeof(nm_row) * (size_t)(body.n ? body.n : 1))};
+    if (!wrun(&w, 0))
+        return false;
+
+    int n = r->body.n;
+    out->rule = rule;
+    out->nops = n;
+    out->rel = nm_alloc_atomic(sizeof *out->rel * (size_t)(n ? n : 1));
+    out->row = nm_alloc_atomic(sizeof *out->row * (size_t)(n ? n : 1));
+    out->agg = nm_alloc(sizeof *out->agg * (size_t)(n ? n : 1));
+    memset(out->agg, 0, sizeof *out->agg * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        const nm_plan_op *op = &r->body.ops[i];
+        out->rel[i] = op->kind == NM_OP_ATOM || op->kind == NM_OP_NOT ? op->rel : -1;
+        out->row[i] = NM_ROW_NONE;
+    }
+    out->nvars = r->nvars;
+    out->vars = vars;
+    out->bound = pre;
+    for (int k = 0; k < body.n; k++) {
+        const nm_plan_op *op = &body.ops[k];
+        const xop *x = &xb->ops[k];
+        switch (op->kind) {
+        case NM_OP_ATOM:
+            out->row[op->src] = w.match[k];
+            for (int i = 0; i < op->nargs; i++)
+                if (op->args[i].kind == NM_TERM_VAR)
+                    pre[op->args[i].var] = true;
+            break;
+        case NM_OP_ASSIGN:
+            pre[op->var] = true;
+            break;
+        case NM_OP_AGG: {
+            const nm_plan_agg *a = op->agg;
+            nm_eval_witness_agg *wa = &out->agg[op->src];
+            const nm_rel *tmp = x->sub->tmp;
+            pre[a->result] = true;
+            wa->value = vars[a->result];
+            wa->nkeys = a->nkeys;
+            wa->nfirst = tmp->n < NM_EVAL_WITNESS_FIRST ? (int)tmp->n : NM_EVAL_WITNESS_FIRST;
+            wa->nrest = tmp->n - (uint64_t)wa->nfirst;
+            wa->first = nm_alloc_atomic(sizeof *wa->first * (size_t)(wa->nfirst * a->nkeys + 1));
+            nm_row *rows = wsorted(e, tmp);
+            for (int i = 0; i < wa->nfirst; i++)
+                memcpy(wa->first + (size_t)i * (size_t)a->nkeys, nm_rel_row(tmp, rows[i]),
+                       sizeof *wa->first * (size_t)a->nkeys);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return true;
 }

@@ -3,7 +3,11 @@
  * expanded to disjunctive normal form); `not F` for a compound F and aggregate bodies
  * with alternatives go through auxiliary relations evaluated in a stratum of their
  * own; exceptions become `not blocked_R(head)` with blocked_R derived, in an earlier
- * stratum, by the exception rules (chained for exceptions to exceptions). */
+ * stratum, by the exception rules (chained for exceptions to exceptions).
+ * Three values ([sem.three]): a rule concluding an uncertain predicate is emitted twice,
+ * a certain variant (positive atoms read C, `not q` reads "q not in P") and a possible
+ * variant (positive atoms read P, `not q` reads "q not in C"); aggregates over
+ * uncertain bodies are intervals [sem.agg.interval] compared by interval functions. */
 #include "lower.h"
 
 #include <string.h>
@@ -15,6 +19,18 @@
  * alternatives than this is almost certainly a mistake worth reporting. */
 #define MAX_ALTERNATIVES 1024
 
+/* The possible atoms of an open predicate are its whole finite domain (less what is
+ * stated false); past this many the domain is not enumerated but reported. */
+#define MAX_OPEN_DOMAIN 10000000
+
+/* Which evaluation a rule variant belongs to. */
+typedef enum mode { CERT, POSS } mode;
+
+/* A relation in its certain and possible versions (the same for certain ones). */
+typedef struct relpair {
+    int cert, poss;
+} relpair;
+
 typedef struct lctx {
     nm_lowered *lw;
     const nm_program *prog;
@@ -23,6 +39,8 @@ typedef struct lctx {
     bool failed;
     int fn_add, fn_sub, fn_mul, fn_div, fn_neg;
     int fn_within[3], fn_not_within[3];
+    int fn_iadd, fn_isub, fn_ineg, fn_imul[2], fn_idiv[2];
+    int fn_icmp[2][6];          /* [mode][nm_plan_cmp]: interval comparisons */
     int naux;
     bool *blocked_done;         /* per source rule: its blocked relation is built */
 } lctx;
@@ -35,6 +53,8 @@ typedef struct rctx {
     int *remap;                 /* source variable → slot */
     int nremap;
 } rctx;
+
+static const char **slot_names(const rctx *rc);
 
 /* A conjunction of literals (formulas that are ATOM, NOT, CMP or WITHIN). */
 typedef nm_vec conj;
@@ -184,6 +204,134 @@ static nm_plan_status within_fn(void *ctx, const nm_cell *a, int n, nm_cell *out
     return in != negate ? NM_PLAN_OK : NM_PLAN_FAIL;
 }
 
+/* ---- plan functions: intervals ([sem.agg.interval]) ----------------------------------
+ * An interval is a pair of cells (lo, hi); NM_CELL_NONE stands for an unbounded end
+ * (-infinity as lo, +infinity as hi). Unbounded ends only widen an interval, so every
+ * answer stays sound. */
+
+static nm_plan_status num_status(nm_num_status st, const char **why)
+{
+    if (st == NM_NUM_OK)
+        return NM_PLAN_OK;
+    *why = nm_num_status_str(st);
+    return NM_PLAN_ERROR;
+}
+
+static nm_plan_status iadd_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    if (a[0] == NM_CELL_NONE || a[1] == NM_CELL_NONE) {
+        *out = NM_CELL_NONE;
+        return NM_PLAN_OK;
+    }
+    return num_status(nm_val_add(a[0], a[1], out), why);
+}
+
+static nm_plan_status isub_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    if (a[0] == NM_CELL_NONE || a[1] == NM_CELL_NONE) {
+        *out = NM_CELL_NONE;
+        return NM_PLAN_OK;
+    }
+    return num_status(nm_val_sub(a[0], a[1], out), why);
+}
+
+static nm_plan_status ineg_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    if (a[0] == NM_CELL_NONE) {
+        *out = NM_CELL_NONE;
+        return NM_PLAN_OK;
+    }
+    return num_status(nm_val_neg(a[0], out), why);
+}
+
+/* lo (ctx 0) or hi (ctx 1) of [a0,a1] * [b0,b1] or [a0,a1] / [b0,b1]: the least or
+ * greatest of the four products (quotients). Unbounded when an end is unbounded, or
+ * when dividing by an interval that holds zero. */
+static nm_plan_status imuldiv(bool div, intptr_t hi, const nm_cell *a, nm_cell *out,
+                              const char **why)
+{
+    for (int i = 0; i < 4; i++)
+        if (a[i] == NM_CELL_NONE) {
+            *out = NM_CELL_NONE;
+            return NM_PLAN_OK;
+        }
+    if (div && nm_val_compare(a[2], nm_val_int(0)) <= 0 && nm_val_compare(a[3], nm_val_int(0)) >= 0) {
+        *out = NM_CELL_NONE;
+        return NM_PLAN_OK;
+    }
+    nm_cell best = NM_CELL_NONE;
+    for (int i = 0; i < 2; i++)
+        for (int j = 2; j < 4; j++) {
+            nm_cell r;
+            nm_num_status st = div ? nm_val_div(a[i], a[j], &r) : nm_val_mul(a[i], a[j], &r);
+            if (st != NM_NUM_OK)
+                return num_status(st, why);
+            int c = best == NM_CELL_NONE ? 0 : nm_val_compare(r, best);
+            if (best == NM_CELL_NONE || (hi ? c > 0 : c < 0))
+                best = r;
+        }
+    *out = best;
+    return NM_PLAN_OK;
+}
+
+static nm_plan_status imul_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    return imuldiv(false, (intptr_t)ctx, a, out, why);
+}
+
+static nm_plan_status idiv_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    return imuldiv(true, (intptr_t)ctx, a, out, why);
+}
+
+static int cmp_cells(nm_cell a, nm_cell b) { return nm_val_compare(a, b); }
+
+/* Interval comparison: args (a.lo, a.hi, b.lo, b.hi); ctx = mode * 8 + nm_plan_cmp.
+ * Certain: every pair of values satisfies it; possible: some pair does. */
+static nm_plan_status icmp_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    intptr_t k = (intptr_t)ctx;
+    bool certain = k / 8 == CERT;
+    nm_plan_cmp op = (nm_plan_cmp)(k % 8);
+    nm_cell alo = a[0], ahi = a[1], blo = a[2], bhi = a[3];
+    bool ok;
+#define DEF(x) ((x) != NM_CELL_NONE)
+    if (certain) {
+        switch (op) {
+        case NM_CMP_GE: ok = DEF(alo) && DEF(bhi) && cmp_cells(alo, bhi) >= 0; break;
+        case NM_CMP_GT: ok = DEF(alo) && DEF(bhi) && cmp_cells(alo, bhi) > 0; break;
+        case NM_CMP_LE: ok = DEF(ahi) && DEF(blo) && cmp_cells(ahi, blo) <= 0; break;
+        case NM_CMP_LT: ok = DEF(ahi) && DEF(blo) && cmp_cells(ahi, blo) < 0; break;
+        case NM_CMP_EQ:
+            ok = DEF(alo) && DEF(ahi) && DEF(blo) && DEF(bhi) && cmp_cells(alo, ahi) == 0 &&
+                 cmp_cells(blo, bhi) == 0 && cmp_cells(alo, blo) == 0;
+            break;
+        default:
+            ok = (DEF(ahi) && DEF(blo) && cmp_cells(ahi, blo) < 0) ||
+                 (DEF(bhi) && DEF(alo) && cmp_cells(bhi, alo) < 0);
+            break;
+        }
+    } else {
+        switch (op) {
+        case NM_CMP_GE: ok = !DEF(ahi) || !DEF(blo) || cmp_cells(ahi, blo) >= 0; break;
+        case NM_CMP_GT: ok = !DEF(ahi) || !DEF(blo) || cmp_cells(ahi, blo) > 0; break;
+        case NM_CMP_LE: ok = !DEF(alo) || !DEF(bhi) || cmp_cells(alo, bhi) <= 0; break;
+        case NM_CMP_LT: ok = !DEF(alo) || !DEF(bhi) || cmp_cells(alo, bhi) < 0; break;
+        case NM_CMP_EQ:
+            ok = (!DEF(alo) || !DEF(bhi) || cmp_cells(alo, bhi) <= 0) &&
+                 (!DEF(blo) || !DEF(ahi) || cmp_cells(blo, ahi) <= 0);
+            break;
+        default:
+            ok = !(DEF(alo) && DEF(ahi) && DEF(blo) && DEF(bhi) && cmp_cells(alo, ahi) == 0 &&
+                   cmp_cells(blo, bhi) == 0 && cmp_cells(alo, blo) == 0);
+            break;
+        }
+    }
+#undef DEF
+    *out = nm_val_bool(true);
+    return ok ? NM_PLAN_OK : NM_PLAN_FAIL;
+}
+
 /* ---- variables -------------------------------------------------------------------- */
 
 static int fresh(rctx *rc) { return rc->nvars++; }
@@ -269,11 +417,88 @@ static nm_vec *single(const nm_pformula *f)
     return alts;
 }
 
+/* Collects into out the min/max aggregates of e (not those nested in an aggregate's
+ * body): the operands that are undefined for an empty group ([sem.agg.empty]). */
+static void minmax_aggs(const nm_pexpr *e, nm_vec *out)
+{
+    if (!e)
+        return;
+    switch (e->kind) {
+    case NM_E_ARITH:
+        minmax_aggs(e->u.arith.lhs, out);
+        minmax_aggs(e->u.arith.rhs, out);
+        break;
+    case NM_E_NEG:
+        minmax_aggs(e->u.neg, out);
+        break;
+    case NM_E_AGG:
+        if (e->u.agg->op == NM_AGG_MIN || e->u.agg->op == NM_AGG_MAX)
+            nm_vec_push(out, (void *)e);
+        break;
+    default:
+        break;
+    }
+}
+
+/* `count(locals for B) = 0` for the aggregate `agg(… for B)`: its group is empty. */
+static nm_pformula *group_empty(const nm_pexpr *agg)
+{
+    const nm_pagg *a = agg->u.agg;
+    nm_pagg *cnt = nm_alloc(sizeof *cnt);
+    *cnt = *a;
+    cnt->op = NM_AGG_COUNT;
+    cnt->nterms = a->nlocal;
+    cnt->terms = nm_alloc(sizeof *cnt->terms * (size_t)(a->nlocal + 1));
+    for (int i = 0; i < a->nlocal; i++) {
+        nm_pexpr *v = nm_alloc(sizeof *v);
+        v->kind = NM_E_VAR;
+        v->type = NM_TY_INT;    /* not read by lowering */
+        v->span = agg->span;
+        v->u.var = a->local_vars[i];
+        cnt->terms[i] = v;
+    }
+    nm_pexpr *ce = nm_alloc(sizeof *ce);
+    *ce = *agg;
+    ce->type = NM_TY_INT;
+    ce->u.agg = cnt;
+    nm_pexpr *zero = nm_alloc(sizeof *zero);
+    zero->kind = NM_E_LIT;
+    zero->type = NM_TY_INT;
+    zero->span = agg->span;
+    zero->u.lit.kind = NM_LIT_INT;
+    zero->u.lit.i = 0;
+    nm_pformula *eq = nm_alloc(sizeof *eq);
+    eq->kind = NM_F_CMP;
+    eq->span = agg->span;
+    eq->u.cmp.op = NM_OP_EQ;
+    eq->u.cmp.lhs = ce;
+    eq->u.cmp.rhs = zero;
+    return eq;
+}
+
 /* The alternatives of f: a vector of conjunctions. */
 static nm_vec *dnf(lctx *c, const nm_pformula *f)
 {
     nm_vec *alts = nm_alloc(sizeof *alts);
     switch (f->kind) {
+    case NM_F_NOT: {
+        /* `not (A op B)` where A or B has a min/max: every comparison on an undefined
+         * min/max (empty group) is false, so its negation is true ([sem.agg.empty]).
+         * Lowered as: the negated comparison (it runs only where every min/max is
+         * defined), or one alternative per min/max whose group is empty. */
+        const nm_pformula *g = f->u.operand;
+        nm_vec aggs = {0};
+        if (g->kind == NM_F_CMP) {
+            minmax_aggs(g->u.cmp.lhs, &aggs);
+            minmax_aggs(g->u.cmp.rhs, &aggs);
+        }
+        if (aggs.n == 0)
+            return single(f);
+        nm_vec_push(alts, single(f)->items[0]);
+        for (int i = 0; i < aggs.n; i++)
+            nm_vec_push(alts, single(group_empty(aggs.items[i]))->items[0]);
+        return alts;
+    }
     case NM_F_AND: {
         nm_vec *l = dnf(c, f->u.bin.lhs), *r = dnf(c, f->u.bin.rhs);
         if ((long)l->n * r->n > MAX_ALTERNATIVES) {
@@ -346,13 +571,81 @@ static nm_plan_cmp negate_cmp(nm_plan_cmp c)
     }
 }
 
-static void lower_conj(lctx *c, rctx *rc, const conj *cj, nm_plan_body *b);
-static int aux_relation(lctx *c, rctx *rc, const nm_pformula *f, const int *vars, int nvars);
+static void lower_conj(lctx *c, rctx *rc, const conj *cj, nm_plan_body *b, mode m);
+static relpair aux_relation(lctx *c, rctx *rc, const nm_pformula *f, const int *vars, int nvars);
 
-static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b);
+static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m);
+
+/* ---- uncertainty ------------------------------------------------------------------- */
+
+static bool formula_uncertain(const nm_lowered *lw, const nm_pformula *f);
+
+/* Does e hold an aggregate whose body mentions an uncertain predicate? */
+static bool expr_uncertain(const nm_lowered *lw, const nm_pexpr *e)
+{
+    if (!e)
+        return false;
+    switch (e->kind) {
+    case NM_E_ARITH:
+        return expr_uncertain(lw, e->u.arith.lhs) || expr_uncertain(lw, e->u.arith.rhs);
+    case NM_E_NEG:
+        return expr_uncertain(lw, e->u.neg);
+    case NM_E_AGG:
+        return formula_uncertain(lw, e->u.agg->body);
+    default:
+        return false;
+    }
+}
+
+/* Does f mention an uncertain predicate (in any polarity, or inside an aggregate)? */
+static bool formula_uncertain(const nm_lowered *lw, const nm_pformula *f)
+{
+    if (!f)
+        return false;
+    switch (f->kind) {
+    case NM_F_ATOM:
+        if (lw->uncertain[f->u.atom.pred])
+            return true;
+        for (int i = 0; i < f->u.atom.nargs; i++)
+            if (expr_uncertain(lw, f->u.atom.args[i]))
+                return true;
+        return false;
+    case NM_F_AND:
+    case NM_F_OR:
+        return formula_uncertain(lw, f->u.bin.lhs) || formula_uncertain(lw, f->u.bin.rhs);
+    case NM_F_NOT:
+        return formula_uncertain(lw, f->u.operand);
+    case NM_F_CMP:
+        return expr_uncertain(lw, f->u.cmp.lhs) || expr_uncertain(lw, f->u.cmp.rhs);
+    case NM_F_INSET:
+        return expr_uncertain(lw, f->u.inset.elem);
+    case NM_F_WITHIN:
+        return expr_uncertain(lw, f->u.within.lhs) || expr_uncertain(lw, f->u.within.rhs);
+    }
+    return false;
+}
+
+/* The relations a literal over `pred` reads in rule rc: within the rule's own stratum
+ * the certain atoms before conflicts are taken out (they are taken out only once the
+ * stratum is complete), elsewhere the resolved ones. */
+static relpair pred_pair(lctx *c, rctx *rc, int pred)
+{
+    const nm_program *p = c->prog;
+    int s = p->preds[pred].stratum;
+    bool same = s >= 0 && s == p->preds[rc->rule->head.pred].stratum;
+    return (relpair){same ? c->lw->pred_raw_rel[pred] : c->lw->pred_rel[pred],
+                     c->lw->pred_poss_rel[pred]};
+}
+
+/* A positive literal reads the version of its mode; a negated one the other version
+ * (`not q` is certain when q is not possible, possible when q is not certain). */
+static int read_rel(relpair r, mode m, bool negated)
+{
+    return (m == CERT) != negated ? r.cert : r.poss;
+}
 
 /* Lowers an aggregate into an AGG op of b; returns the slot of its result. */
-static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b)
+static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b, mode m)
 {
     /* local variables get fresh slots, so two aggregates of one rule that use the same
      * variable name never share a slot */
@@ -370,7 +663,7 @@ static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b)
     nm_vec *alts = dnf(c, ag->body);
     nm_plan_body sub = {0};
     if (alts->n == 1) {
-        lower_conj(c, rc, alts->items[0], &sub);
+        lower_conj(c, rc, alts->items[0], &sub, m);
     } else {
         /* alternatives: aux(group ∪ locals) if body, aggregate over aux */
         int nv = ngroup + ag->nlocal;
@@ -379,11 +672,11 @@ static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b)
             vars[i] = ag->group_vars[i];
         for (int i = 0; i < ag->nlocal; i++)
             vars[ngroup + i] = ag->local_vars[i];
-        int rel = aux_relation(c, rc, ag->body, vars, nv);
+        relpair aux = aux_relation(c, rc, ag->body, vars, nv);
         nm_plan_term *args = nm_alloc(sizeof *args * (size_t)(nv + 1));
         for (int i = 0; i < nv; i++)
             args[i] = nm_plan_var(slot(rc, vars[i]));
-        nm_plan_add_atom(&sub, rel, nv, args);
+        nm_plan_add_atom(&sub, read_rel(aux, m, false), nv, args);
     }
 
     int nkeys = 0, value = -1;
@@ -395,7 +688,7 @@ static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b)
                 keys[nkeys++] = slot(rc, t->u.var);
             } else {
                 int v = fresh(rc);
-                nm_plan_add_assign(&sub, v, lower_expr(c, rc, t, &sub));
+                nm_plan_add_assign(&sub, v, lower_expr(c, rc, t, &sub, m));
                 keys[nkeys++] = v;
             }
         }
@@ -412,7 +705,7 @@ static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b)
                 keys[nkeys++] = value;
         } else {
             value = fresh(rc);
-            nm_plan_add_assign(&sub, value, lower_expr(c, rc, t, &sub));
+            nm_plan_add_assign(&sub, value, lower_expr(c, rc, t, &sub, m));
             keys[nkeys++] = value;
         }
     }
@@ -426,7 +719,7 @@ static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b)
     return result;
 }
 
-static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b)
+static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m)
 {
     switch (e->kind) {
     case NM_E_VAR:
@@ -446,16 +739,25 @@ static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_bo
                : e->u.arith.op == NM_OP_SUB ? c->fn_sub
                : e->u.arith.op == NM_OP_MUL ? c->fn_mul
                                             : c->fn_div;
-        nm_plan_expr *l = lower_expr(c, rc, e->u.arith.lhs, b);
-        nm_plan_expr *r = lower_expr(c, rc, e->u.arith.rhs, b);
+        nm_plan_expr *l = lower_expr(c, rc, e->u.arith.lhs, b, m);
+        nm_plan_expr *r = lower_expr(c, rc, e->u.arith.rhs, b, m);
         return nm_plan_expr_call2(fn, l, r);
     }
     case NM_E_NEG: {
-        nm_plan_expr *x = lower_expr(c, rc, e->u.neg, b);
+        nm_plan_expr *x = lower_expr(c, rc, e->u.neg, b, m);
         return nm_plan_expr_call(c->fn_neg, 1, &x);
     }
     case NM_E_AGG:
-        return nm_plan_expr_var(lower_agg(c, rc, e->u.agg, b));
+        if (formula_uncertain(c->lw, e->u.agg->body)) {
+            /* an interval has no single value to bind ([sem.agg.interval]) */
+            fail(c, nm_sprintf("%s:%d:%d: rule '%s': this aggregate ranges over open predicates, so "
+                               "its value may be unknown; compare it with a threshold instead "
+                               "of using its value",
+                               e->span.file ? e->span.file->path : "", e->span.line, e->span.col,
+                               rc->rule->label));
+            return nm_plan_expr_const(0);
+        }
+        return nm_plan_expr_var(lower_agg(c, rc, e->u.agg, b, m));
     }
     return nm_plan_expr_const(0);
 }
@@ -464,7 +766,7 @@ static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_bo
  * fresh slot, tied to the expression by an assignment (before a negated atom) or a
  * check (after a positive one). */
 static nm_plan_term *atom_terms(lctx *c, rctx *rc, const nm_patom *a, nm_plan_body *b,
-                                nm_vec *after)
+                                nm_vec *after, mode m)
 {
     nm_plan_term *t = nm_alloc(sizeof *t * (size_t)(a->nargs + 1));
     for (int i = 0; i < a->nargs; i++) {
@@ -487,7 +789,7 @@ static nm_plan_term *atom_terms(lctx *c, rctx *rc, const nm_patom *a, nm_plan_bo
         }
         default: {
             int v = fresh(rc);
-            nm_plan_expr *x = lower_expr(c, rc, e, b);
+            nm_plan_expr *x = lower_expr(c, rc, e, b, m);
             t[i] = nm_plan_var(v);
             nm_plan_op *op = nm_alloc(sizeof *op);
             op->var = v;
@@ -500,13 +802,73 @@ static nm_plan_term *atom_terms(lctx *c, rctx *rc, const nm_patom *a, nm_plan_bo
     return t;
 }
 
-static void lower_literal(lctx *c, rctx *rc, const nm_pformula *f, nm_plan_body *b, bool negated)
+/* ---- intervals ---------------------------------------------------------------------- */
+
+typedef struct ival {
+    nm_plan_expr *lo, *hi;
+} ival;
+
+static nm_plan_expr *unbounded(void) { return nm_plan_expr_const(NM_CELL_NONE); }
+
+/* The interval of e in mode m ([sem.agg.interval]): a point for expressions without
+ * uncertain aggregates; for count and sum [value over C, value over P]; min over P
+ * bounds below and min over C above (unbounded in the possible variant, where C may be
+ * empty); max the other way round; arithmetic on the ends. */
+static ival lower_ival(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m)
+{
+    if (!expr_uncertain(c->lw, e)) {
+        nm_plan_expr *x = lower_expr(c, rc, e, b, m);
+        return (ival){x, x};
+    }
+    switch (e->kind) {
+    case NM_E_AGG: {
+        const nm_pagg *ag = e->u.agg;
+        if (ag->op == NM_AGG_COUNT || ag->op == NM_AGG_SUM) {
+            int lo = lower_agg(c, rc, ag, b, CERT), hi = lower_agg(c, rc, ag, b, POSS);
+            return (ival){nm_plan_expr_var(lo), nm_plan_expr_var(hi)};
+        }
+        nm_plan_expr *over_p = nm_plan_expr_var(lower_agg(c, rc, ag, b, POSS));
+        nm_plan_expr *over_c = m == CERT ? nm_plan_expr_var(lower_agg(c, rc, ag, b, CERT)) : unbounded();
+        if (ag->op == NM_AGG_MIN)
+            return (ival){over_p, over_c};
+        return (ival){m == CERT ? over_c : unbounded(), over_p};
+    }
+    case NM_E_NEG: {
+        ival x = lower_ival(c, rc, e->u.neg, b, m);
+        return (ival){nm_plan_expr_call(c->fn_ineg, 1, &x.hi), nm_plan_expr_call(c->fn_ineg, 1, &x.lo)};
+    }
+    case NM_E_ARITH: {
+        ival x = lower_ival(c, rc, e->u.arith.lhs, b, m);
+        ival y = lower_ival(c, rc, e->u.arith.rhs, b, m);
+        switch (e->u.arith.op) {
+        case NM_OP_ADD:
+            return (ival){nm_plan_expr_call2(c->fn_iadd, x.lo, y.lo),
+                          nm_plan_expr_call2(c->fn_iadd, x.hi, y.hi)};
+        case NM_OP_SUB:
+            return (ival){nm_plan_expr_call2(c->fn_isub, x.lo, y.hi),
+                          nm_plan_expr_call2(c->fn_isub, x.hi, y.lo)};
+        default: {
+            nm_plan_expr *args[4] = {x.lo, x.hi, y.lo, y.hi};
+            const int *fn = e->u.arith.op == NM_OP_MUL ? c->fn_imul : c->fn_idiv;
+            return (ival){nm_plan_expr_call(fn[0], 4, args), nm_plan_expr_call(fn[1], 4, args)};
+        }
+        }
+    }
+    default: {
+        nm_plan_expr *x = lower_expr(c, rc, e, b, m);
+        return (ival){x, x};
+    }
+    }
+}
+
+static void lower_literal(lctx *c, rctx *rc, const nm_pformula *f, nm_plan_body *b, bool negated,
+                          mode m)
 {
     switch (f->kind) {
     case NM_F_ATOM: {
         nm_vec after = {0};
-        nm_plan_term *t = atom_terms(c, rc, &f->u.atom, b, &after);
-        int rel = c->lw->pred_rel[f->u.atom.pred];
+        nm_plan_term *t = atom_terms(c, rc, &f->u.atom, b, &after, m);
+        int rel = read_rel(pred_pair(c, rc, f->u.atom.pred), m, negated);
         for (int i = 0; i < after.n; i++) {
             nm_plan_op *op = after.items[i];
             if (negated)
@@ -523,16 +885,27 @@ static void lower_literal(lctx *c, rctx *rc, const nm_pformula *f, nm_plan_body 
         return;
     }
     case NM_F_CMP: {
-        nm_plan_expr *l = lower_expr(c, rc, f->u.cmp.lhs, b);
-        nm_plan_expr *r = lower_expr(c, rc, f->u.cmp.rhs, b);
         nm_plan_cmp op = plan_cmp(f->u.cmp.op);
-        nm_plan_add_cmp(b, negated ? negate_cmp(op) : op, l, r);
+        if (negated)
+            op = negate_cmp(op);
+        if (expr_uncertain(c->lw, f->u.cmp.lhs) || expr_uncertain(c->lw, f->u.cmp.rhs)) {
+            /* not (A op B) is (A op' B) with op' the opposite comparison, in both
+             * variants: certain(not X) = not possible(X) holds for the interval tests */
+            ival l = lower_ival(c, rc, f->u.cmp.lhs, b, m);
+            ival r = lower_ival(c, rc, f->u.cmp.rhs, b, m);
+            nm_plan_expr *args[4] = {l.lo, l.hi, r.lo, r.hi};
+            nm_plan_add_test(b, nm_plan_expr_call(c->fn_icmp[m][op], 4, args));
+            return;
+        }
+        nm_plan_expr *l = lower_expr(c, rc, f->u.cmp.lhs, b, m);
+        nm_plan_expr *r = lower_expr(c, rc, f->u.cmp.rhs, b, m);
+        nm_plan_add_cmp(b, op, l, r);
         return;
     }
     case NM_F_WITHIN: {
-        nm_plan_expr *args[3] = {lower_expr(c, rc, f->u.within.lhs, b),
-                                 lower_expr(c, rc, f->u.within.dur, b),
-                                 lower_expr(c, rc, f->u.within.rhs, b)};
+        nm_plan_expr *args[3] = {lower_expr(c, rc, f->u.within.lhs, b, m),
+                                 lower_expr(c, rc, f->u.within.dur, b, m),
+                                 lower_expr(c, rc, f->u.within.rhs, b, m)};
         int fn = negated ? c->fn_not_within[f->u.within.how] : c->fn_within[f->u.within.how];
         nm_plan_add_test(b, nm_plan_expr_call(fn, 3, args));
         return;
@@ -542,7 +915,7 @@ static void lower_literal(lctx *c, rctx *rc, const nm_pformula *f, nm_plan_body 
             const nm_pformula *g = f->u.operand;
             if (g->kind == NM_F_ATOM || g->kind == NM_F_CMP || g->kind == NM_F_WITHIN ||
                 g->kind == NM_F_NOT) {
-                lower_literal(c, rc, g, b, true);
+                lower_literal(c, rc, g, b, true, m);
                 return;
             }
             /* not F, F compound: not aux(shared) with aux(shared) if F */
@@ -557,46 +930,56 @@ static void lower_literal(lctx *c, rctx *rc, const nm_pformula *f, nm_plan_body 
             for (int v = 0; v < n; v++)
                 if (in_f[v] && all[v] > in_f[v])
                     vars[nv++] = v;
-            int rel = aux_relation(c, rc, g, vars, nv);
+            relpair aux = aux_relation(c, rc, g, vars, nv);
             nm_plan_term *t = nm_alloc(sizeof *t * (size_t)(nv + 1));
             for (int i = 0; i < nv; i++)
                 t[i] = nm_plan_var(slot(rc, vars[i]));
-            nm_plan_add_not(b, rel, nv, t);
+            nm_plan_add_not(b, read_rel(aux, m, true), nv, t);
             return;
         }
         /* not not g */
-        lower_literal(c, rc, f->u.operand, b, false);
+        lower_literal(c, rc, f->u.operand, b, false, m);
         return;
     default:
         fail(c, "internal: unexpected formula in a conjunction");
     }
 }
 
-static void lower_conj(lctx *c, rctx *rc, const conj *cj, nm_plan_body *b)
+static void lower_conj(lctx *c, rctx *rc, const conj *cj, nm_plan_body *b, mode m)
 {
     for (int i = 0; i < cj->n; i++)
-        lower_literal(c, rc, cj->items[i], b, false);
+        lower_literal(c, rc, cj->items[i], b, false, m);
 }
 
 /* A new relation aux(vars) with one rule per alternative of f, in a stratum of its
- * own appended now (before the stratum of the rule that uses it). */
-static int aux_relation(lctx *c, rctx *rc, const nm_pformula *f, const int *vars, int nvars)
+ * own appended now (before the stratum of the rule that uses it); in a certain and a
+ * possible version when f mentions an uncertain predicate. */
+static relpair aux_relation(lctx *c, rctx *rc, const nm_pformula *f, const int *vars, int nvars)
 {
-    const char *name = nm_sprintf("%s~aux%d", rc->rule->label, ++c->naux);
-    int rel = nm_plan_add_rel(c->plan, name, nvars);
+    bool both = formula_uncertain(c->lw, f);
+    int n = ++c->naux;
+    relpair rel;
+    rel.cert = nm_plan_add_rel(c->plan, nm_sprintf("%s~aux%d", rc->rule->label, n), nvars);
+    rel.poss = both ? nm_plan_add_rel(c->plan, nm_sprintf("%s~aux%d~poss", rc->rule->label, n), nvars)
+                    : rel.cert;
     nm_vec *alts = dnf(c, f);
     nm_vec rules = {0};
-    for (int a = 0; a < alts->n; a++) {
-        nm_plan_body b = {0};
-        lower_conj(c, rc, alts->items[a], &b);
-        nm_plan_term *head = nm_alloc(sizeof *head * (size_t)(nvars + 1));
-        for (int i = 0; i < nvars; i++)
-            head[i] = nm_plan_var(slot(rc, vars[i]));
-        nm_plan_rule *r = nm_plan_add_rule(c->plan, name, rel, nvars, head, rc->nvars);
-        r->origin = rc->rule;
-        r->body = b;
-        r->var_names = NULL;
-        nm_vec_push(&rules, (void *)(intptr_t)r->id);
+    for (int v = 0; v < (both ? 2 : 1); v++) {
+        mode m = v ? POSS : CERT;
+        for (int a = 0; a < alts->n; a++) {
+            nm_plan_body b = {0};
+            lower_conj(c, rc, alts->items[a], &b, m);
+            nm_plan_term *head = nm_alloc(sizeof *head * (size_t)(nvars + 1));
+            for (int i = 0; i < nvars; i++)
+                head[i] = nm_plan_var(slot(rc, vars[i]));
+            /* named after its source rule: run-time errors name the rule the user wrote */
+            nm_plan_rule *r = nm_plan_add_rule(c->plan, rc->rule->label, m == CERT ? rel.cert : rel.poss,
+                                               nvars, head, rc->nvars);
+            r->origin = rc->rule;
+            r->body = b;
+            r->var_names = slot_names(rc);
+            nm_vec_push(&rules, (void *)(intptr_t)r->id);
+        }
     }
     int *ids = nm_alloc_atomic(sizeof(int) * (size_t)(rules.n + 1));
     for (int i = 0; i < rules.n; i++)
@@ -606,6 +989,17 @@ static int aux_relation(lctx *c, rctx *rc, const nm_pformula *f, const int *vars
 }
 
 /* ---- rules ------------------------------------------------------------------------------ */
+
+/* The names of rc's slots for a plan rule: the source variables' names, NULL for the
+ * fresh slots lowering added (aggregate locals, computed arguments). The plan reads
+ * var_names[v] for every slot v < nvars, so the source array alone is too short. */
+static const char **slot_names(const rctx *rc)
+{
+    const char **names = nm_alloc(sizeof *names * (size_t)(rc->nvars + 1));
+    for (int v = 0; v < rc->nvars; v++)
+        names[v] = rc->rule->var_names && v < rc->rule->nvars ? rc->rule->var_names[v] : NULL;
+    return names;
+}
 
 static rctx *new_rctx(const nm_prule *r)
 {
@@ -619,7 +1013,7 @@ static rctx *new_rctx(const nm_prule *r)
     return rc;
 }
 
-static nm_plan_term *head_terms(lctx *c, rctx *rc, const nm_patom *h, nm_plan_body *b)
+static nm_plan_term *head_terms(lctx *c, rctx *rc, const nm_patom *h, nm_plan_body *b, mode m)
 {
     nm_plan_term *t = nm_alloc(sizeof *t * (size_t)(h->nargs + 1));
     for (int i = 0; i < h->nargs; i++) {
@@ -634,17 +1028,19 @@ static nm_plan_term *head_terms(lctx *c, rctx *rc, const nm_patom *h, nm_plan_bo
         } else {
             /* computed: bind a slot in the body so `not blocked` can use it too */
             int v = fresh(rc);
-            nm_plan_add_assign(b, v, lower_expr(c, rc, e, b));
+            nm_plan_add_assign(b, v, lower_expr(c, rc, e, b, m));
             t[i] = nm_plan_var(v);
         }
     }
     return t;
 }
 
-/* Emits plan rules for source rule r with head relation `head_rel`, one per
- * alternative of its body; each gets `not blocked_r(head)` when r has exceptions.
- * The ids are pushed to `out`. */
-static void emit_rule(lctx *c, const nm_prule *r, const nm_patom *head, int head_rel, nm_vec *out)
+/* Emits the variant `m` of source rule r with head relation `head_rel`, one plan rule
+ * per alternative of its body; each gets `not blocked_r(head)` when r has exceptions
+ * (in the certain variant: not possibly blocked; in the possible one: not certainly
+ * blocked). The ids are pushed to `out`. */
+static void emit_rule(lctx *c, const nm_prule *r, const nm_patom *head, int head_rel, mode m,
+                      nm_vec *out)
 {
     rctx *rc = new_rctx(r);
     nm_vec *alts;
@@ -654,17 +1050,18 @@ static void emit_rule(lctx *c, const nm_prule *r, const nm_patom *head, int head
         alts = nm_alloc(sizeof *alts);
         nm_vec_push(alts, nm_alloc(sizeof(conj)));
     }
-    int blocked = c->lw->rule_blocked_rel[r - c->prog->rules];
+    int ri = (int)(r - c->prog->rules);
+    relpair blocked = {c->lw->rule_blocked_rel[ri], c->lw->rule_blocked_poss_rel[ri]};
     for (int a = 0; a < alts->n && !c->failed; a++) {
         nm_plan_body b = {0};
-        lower_conj(c, rc, alts->items[a], &b);
-        nm_plan_term *ht = head_terms(c, rc, head, &b);
-        if (blocked >= 0 && head_rel != blocked)
-            nm_plan_add_not(&b, blocked, head->nargs, ht);
+        lower_conj(c, rc, alts->items[a], &b, m);
+        nm_plan_term *ht = head_terms(c, rc, head, &b, m);
+        if (blocked.cert >= 0)
+            nm_plan_add_not(&b, read_rel(blocked, m, true), head->nargs, ht);
         nm_plan_rule *pr = nm_plan_add_rule(c->plan, r->label, head_rel, head->nargs, ht, rc->nvars);
         pr->origin = r;
         pr->body = b;
-        pr->var_names = r->var_names;
+        pr->var_names = slot_names(rc);
         nm_vec_push(out, (void *)(intptr_t)pr->id);
     }
 }
@@ -680,7 +1077,8 @@ static void add_stratum(lctx *c, const nm_vec *ids)
 }
 
 /* Builds blocked_r (in strata of its own, before its first use): for each exception
- * e of r, blocked_r(e's head) if e's body and not blocked_e(e's head). */
+ * e of r, blocked_r(e's head) if e's body and not blocked_e(e's head); in a certain
+ * and a possible version when r's predicate is uncertain. */
 static void build_blocked(lctx *c, int rule)
 {
     if (c->blocked_done[rule])
@@ -691,19 +1089,69 @@ static void build_blocked(lctx *c, int rule)
         if (c->prog->rules[r->exceptions[i]].nexceptions > 0)
             build_blocked(c, r->exceptions[i]);
     nm_vec ids = {0};
-    int rel = c->lw->rule_blocked_rel[rule];
-    for (int i = 0; i < r->nexceptions; i++) {
-        const nm_prule *e = &c->prog->rules[r->exceptions[i]];
-        emit_rule(c, e, &e->head, rel, &ids);
-    }
+    relpair rel = {c->lw->rule_blocked_rel[rule], c->lw->rule_blocked_poss_rel[rule]};
+    for (int v = 0; v < (rel.poss != rel.cert ? 2 : 1); v++)
+        for (int i = 0; i < r->nexceptions; i++) {
+            const nm_prule *e = &c->prog->rules[r->exceptions[i]];
+            emit_rule(c, e, &e->head, v ? rel.poss : rel.cert, v ? POSS : CERT, &ids);
+        }
     add_stratum(c, &ids);
 }
 
-nm_lowered *nm_lower(const nm_program *prog, int case_id, nm_buf *err)
+bool nm_lower_has_presumptions(const nm_program *prog)
 {
+    for (int i = 0; i < prog->npreds; i++)
+        if (prog->preds[i].presumed_false)
+            return true;
+    return false;
+}
+
+/* Which predicates are uncertain: open ones, those concluded negatively (a conflict
+ * makes an atom unknown), and whatever depends on an uncertain predicate through any
+ * rule concluding it (exceptions included), to a fixpoint. */
+static void find_uncertain(nm_lowered *lw, bool *has_neg)
+{
+    const nm_program *p = lw->prog;
+    for (int i = 0; i < p->npreds; i++)
+        lw->uncertain[i] = lw->open[i] || (has_neg[i] && p->preds[i].mode == NM_PRED_DERIVED);
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (int i = 0; i < p->nrules; i++) {
+            const nm_prule *r = &p->rules[i];
+            if (lw->uncertain[r->head.pred] || !formula_uncertain(lw, r->body))
+                continue;
+            lw->uncertain[r->head.pred] = true;
+            changed = true;
+        }
+    }
+}
+
+static int *int_array(int n, int fill)
+{
+    int *a = nm_alloc_atomic(sizeof(int) * (size_t)(n + 1));
+    for (int i = 0; i <= n; i++)
+        a[i] = fill;
+    return a;
+}
+
+static bool *bool_array(int n)
+{
+    bool *a = nm_alloc_atomic(sizeof(bool) * (size_t)(n + 1));
+    memset(a, 0, sizeof(bool) * (size_t)(n + 1));
+    return a;
+}
+
+nm_lowered *nm_lower(const nm_program *prog, int case_id, const nm_lower_options *opt,
+                     nm_buf *err)
+{
+    nm_lower_options none = {0};
+    if (!opt)
+        opt = &none;
     nm_lowered *lw = nm_alloc(sizeof *lw);
     lw->prog = prog;
     lw->case_id = case_id;
+    lw->strict = opt->strict;
     lw->plan = nm_plan_new();
     lw->plan->values = nm_plan_value_layer();
     lctx c = {.lw = lw, .prog = prog, .plan = lw->plan, .err = err};
@@ -718,6 +1166,17 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, nm_buf *err)
         c.fn_not_within[i] =
             nm_plan_add_fn(lw->plan, wnames[i], 3, within_fn, (void *)(intptr_t)(i + 3));
     }
+    c.fn_iadd = nm_plan_add_fn(lw->plan, "+", 2, iadd_fn, NULL);
+    c.fn_isub = nm_plan_add_fn(lw->plan, "-", 2, isub_fn, NULL);
+    c.fn_ineg = nm_plan_add_fn(lw->plan, "-", 1, ineg_fn, NULL);
+    for (int h = 0; h < 2; h++) {
+        c.fn_imul[h] = nm_plan_add_fn(lw->plan, "*", 4, imul_fn, (void *)(intptr_t)h);
+        c.fn_idiv[h] = nm_plan_add_fn(lw->plan, "/", 4, idiv_fn, (void *)(intptr_t)h);
+    }
+    static const char *cnames[6] = {"=", "!=", "<", "<=", ">", ">="};
+    for (int m = 0; m < 2; m++)
+        for (int k = 0; k < 6; k++)
+            c.fn_icmp[m][k] = nm_plan_add_fn(lw->plan, cnames[k], 4, icmp_fn, (void *)(intptr_t)(m * 8 + k));
 
     /* constants */
     lw->const_cell = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(prog->nconsts + 1));
@@ -746,27 +1205,76 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, nm_buf *err)
             return NULL;
         }
     }
+    /* the decision date: --at, else the case's */
+    lw->decision = NM_CELL_NONE;
+    {
+        int y = 0, mo = 0, d = 0;
+        if (opt->has_decision) {
+            y = opt->dy, mo = opt->dm, d = opt->dd;
+        } else if (case_id >= 0 && prog->cases[case_id].decided.present) {
+            y = prog->cases[case_id].decided.y;
+            mo = prog->cases[case_id].decided.m;
+            d = prog->cases[case_id].decided.d;
+        }
+        nm_date dt;
+        if (y && nm_date_from_ymd(y, mo, d, &dt))
+            lw->decision = nm_val_date(dt);
+    }
 
-    /* relations: each predicate's true and explicitly false atoms, then blocked_R */
-    lw->pred_rel = nm_alloc_atomic(sizeof(int) * (size_t)(prog->npreds + 1));
-    lw->pred_false_rel = nm_alloc_atomic(sizeof(int) * (size_t)(prog->npreds + 1));
-    for (int i = 0; i < prog->npreds; i++)
-        lw->pred_rel[i] = nm_plan_add_rel(lw->plan, prog->preds[i].name, prog->preds[i].arity);
-    for (int i = 0; i < prog->npreds; i++)
-        lw->pred_false_rel[i] = nm_plan_add_rel(lw->plan, nm_sprintf("%s~false", prog->preds[i].name),
-                                                prog->preds[i].arity);
-    lw->rule_blocked_rel = nm_alloc_atomic(sizeof(int) * (size_t)(prog->nrules + 1));
+    /* which predicates can have unknown atoms, and which are concluded negatively */
+    int np = prog->npreds;
+    lw->open = bool_array(np);
+    lw->uncertain = bool_array(np);
+    bool *has_neg = bool_array(np);
+    for (int i = 0; i < np; i++)
+        lw->open[i] = prog->preds[i].mode == NM_PRED_OPEN &&
+                      prog->preds[i].origin != NM_ORIGIN_ATTR &&
+                      (!prog->preds[i].presumed_false || opt->strict);
+    for (int i = 0; i < prog->nrules; i++)
+        if (prog->rules[i].head_negated && !prog->rules[i].block_only)
+            has_neg[prog->rules[i].head.pred] = true;
+    find_uncertain(lw, has_neg);
+
+    /* relations: C, P, C before conflicts, explicitly false (C and P), blocked_R */
+    lw->pred_rel = int_array(np, -1);
+    lw->pred_poss_rel = int_array(np, -1);
+    lw->pred_raw_rel = int_array(np, -1);
+    lw->pred_false_rel = int_array(np, -1);
+    lw->pred_false_poss_rel = int_array(np, -1);
+    for (int i = 0; i < np; i++) {
+        const nm_ppred *pd = &prog->preds[i];
+        lw->pred_rel[i] = nm_plan_add_rel(lw->plan, pd->name, pd->arity);
+        lw->pred_poss_rel[i] = lw->uncertain[i]
+                                   ? nm_plan_add_rel(lw->plan, nm_sprintf("%s~poss", pd->name), pd->arity)
+                                   : lw->pred_rel[i];
+        lw->pred_raw_rel[i] = lw->uncertain[i] && has_neg[i]
+                                  ? nm_plan_add_rel(lw->plan, nm_sprintf("%s~raw", pd->name), pd->arity)
+                                  : lw->pred_rel[i];
+        lw->pred_false_rel[i] = nm_plan_add_rel(lw->plan, nm_sprintf("%s~false", pd->name), pd->arity);
+        lw->pred_false_poss_rel[i] =
+            lw->uncertain[i] && pd->mode == NM_PRED_DERIVED
+                ? nm_plan_add_rel(lw->plan, nm_sprintf("%s~false~poss", pd->name), pd->arity)
+                : lw->pred_false_rel[i];
+    }
+    lw->rule_blocked_rel = int_array(prog->nrules, -1);
+    lw->rule_blocked_poss_rel = int_array(prog->nrules, -1);
     for (int i = 0; i < prog->nrules; i++) {
         const nm_prule *r = &prog->rules[i];
-        lw->rule_blocked_rel[i] =
-            r->nexceptions ? nm_plan_add_rel(lw->plan, nm_sprintf("%s~blocked", r->label), r->head.nargs)
-                           : -1;
+        if (!r->nexceptions)
+            continue;
+        lw->rule_blocked_rel[i] = nm_plan_add_rel(lw->plan, nm_sprintf("%s~blocked", r->label), r->head.nargs);
+        lw->rule_blocked_poss_rel[i] =
+            lw->uncertain[r->head.pred]
+                ? nm_plan_add_rel(lw->plan, nm_sprintf("%s~blocked~poss", r->label), r->head.nargs)
+                : lw->rule_blocked_rel[i];
     }
-    c.blocked_done = nm_alloc_atomic(sizeof(bool) * (size_t)(prog->nrules + 1));
-    memset(c.blocked_done, 0, sizeof(bool) * (size_t)(prog->nrules + 1));
+    lw->decision_rel = nm_plan_add_rel(lw->plan, "decision_date", 1);
+    c.blocked_done = bool_array(prog->nrules);
 
     /* strata in order; within one, the rules concluding its predicates in declaration
-     * order (block-only `unless` rules conclude nothing themselves) */
+     * order (block-only `unless` rules conclude nothing themselves), the certain
+     * variants then the possible ones; then, for predicates concluded negatively,
+     * C(p) = C(p⁺) \ P(p⁻) in a stratum of its own ([sem.except.neg]) */
     for (int s = 0; s < prog->nstrata && !c.failed; s++) {
         for (int i = 0; i < prog->nrules; i++) {
             const nm_prule *r = &prog->rules[i];
@@ -774,14 +1282,32 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, nm_buf *err)
                 build_blocked(&c, i);
         }
         nm_vec ids = {0};
-        for (int i = 0; i < prog->nrules && !c.failed; i++) {
-            const nm_prule *r = &prog->rules[i];
-            if (r->block_only || prog->preds[r->head.pred].stratum != s)
-                continue;
-            int rel = r->head_negated ? lw->pred_false_rel[r->head.pred] : lw->pred_rel[r->head.pred];
-            emit_rule(&c, r, &r->head, rel, &ids);
-        }
+        for (int v = 0; v < 2 && !c.failed; v++)
+            for (int i = 0; i < prog->nrules && !c.failed; i++) {
+                const nm_prule *r = &prog->rules[i];
+                int h = r->head.pred;
+                if (r->block_only || prog->preds[h].stratum != s || (v && !lw->uncertain[h]))
+                    continue;
+                int rel = v ? (r->head_negated ? lw->pred_false_poss_rel[h] : lw->pred_poss_rel[h])
+                            : (r->head_negated ? lw->pred_false_rel[h] : lw->pred_raw_rel[h]);
+                emit_rule(&c, r, &r->head, rel, v ? POSS : CERT, &ids);
+            }
         add_stratum(&c, &ids);
+        nm_vec res = {0};
+        for (int k = 0; k < prog->strata[s].npreds; k++) {
+            int h = prog->strata[s].preds[k];
+            if (lw->pred_raw_rel[h] == lw->pred_rel[h])
+                continue;
+            int ar = prog->preds[h].arity;
+            nm_plan_term *t = nm_alloc(sizeof *t * (size_t)(ar + 1));
+            for (int j = 0; j < ar; j++)
+                t[j] = nm_plan_var(j);
+            nm_plan_rule *pr = nm_plan_add_rule(lw->plan, prog->preds[h].name, lw->pred_rel[h], ar, t, ar);
+            nm_plan_add_atom(&pr->body, lw->pred_raw_rel[h], ar, t);
+            nm_plan_add_not(&pr->body, lw->pred_false_poss_rel[h], ar, t);
+            nm_vec_push(&res, (void *)(intptr_t)pr->id);
+        }
+        add_stratum(&c, &res);
     }
     if (c.failed)
         return NULL;
@@ -790,23 +1316,101 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, nm_buf *err)
     return lw;
 }
 
+/* The values an argument of type `t` ranges over when unknown ([sem.open.domain]):
+ * enum and tier members, both booleans, the entities of the type named in the program
+ * and in the case. */
+static nm_vec domain_of(const nm_lowered *lw, int t)
+{
+    const nm_program *p = lw->prog;
+    nm_vec out = {0};
+    const nm_ptype *ty = &p->types[t];
+    if (ty->kind == NM_TY_ENUM || ty->kind == NM_TY_TIERS) {
+        for (int i = 0; i < ty->nmembers; i++)
+            nm_vec_push(&out, (void *)(uintptr_t)lw->const_cell[ty->members[i]]);
+    } else if (ty->kind == NM_TY_BOOL) {
+        nm_vec_push(&out, (void *)(uintptr_t)nm_val_bool(false));
+        nm_vec_push(&out, (void *)(uintptr_t)nm_val_bool(true));
+    } else {
+        for (int i = 0; i < p->nconsts; i++) {
+            const nm_pconst *k = &p->consts[i];
+            if (k->kind != NM_CONST_ENTITY || (k->case_id != -1 && k->case_id != lw->case_id))
+                continue;
+            bool fits = k->type == t ||
+                        (t == NM_TY_ENTITY && (k->type == NM_TY_PERSON || k->type == NM_TY_UNIT));
+            if (fits)
+                nm_vec_push(&out, (void *)(uintptr_t)lw->const_cell[i]);
+        }
+    }
+    return out;
+}
+
+/* Adds to P(pred) every tuple of its domain that is not stated false. */
+static bool load_domain(const nm_lowered *lw, nm_eval *ev, int pred, nm_buf *err)
+{
+    const nm_ppred *pd = &lw->prog->preds[pred];
+    int ar = pd->arity;
+    nm_vec *doms = nm_alloc(sizeof *doms * (size_t)(ar + 1));
+    double size = 1;
+    for (int j = 0; j < ar; j++) {
+        doms[j] = domain_of(lw, pd->arg_types[j]);
+        size *= doms[j].n;
+    }
+    if (size > MAX_OPEN_DOMAIN) {
+        nm_buf_printf(err, "the open predicate '%s' has %.0f possible atoms, more than %d",
+                      pd->name, size, MAX_OPEN_DOMAIN);
+        return false;
+    }
+    if (size == 0)
+        return true;
+    nm_rel *falses = nm_eval_rel(ev, lw->pred_false_rel[pred]);
+    int *idx = int_array(ar, 0);
+    nm_cell tuple[64];
+    for (;;) {
+        for (int j = 0; j < ar; j++)
+            tuple[j] = (nm_cell)(uintptr_t)doms[j].items[idx[j]];
+        if (!nm_rel_contains(falses, tuple))
+            nm_eval_add_fact(ev, lw->pred_poss_rel[pred], tuple);
+        int j = ar - 1;
+        while (j >= 0 && ++idx[j] == doms[j].n)
+            idx[j--] = 0;
+        if (j < 0)
+            break;
+    }
+    return true;
+}
+
 bool nm_lower_load_facts(const nm_lowered *lw, nm_eval *ev, nm_buf *err)
 {
     const nm_program *p = lw->prog;
     nm_cell tuple[64];
-    for (int i = 0; i < p->nfacts; i++) {
-        const nm_pfact *f = &p->facts[i];
-        if (f->case_id != -1 && f->case_id != lw->case_id)
-            continue;
-        if (f->atom.nargs > 64) {
-            nm_buf_puts(err, "a fact has more than 64 arguments");
-            return false;
-        }
-        for (int j = 0; j < f->atom.nargs; j++)
-            if (!nm_lower_const_expr(lw, f->atom.args[j], &tuple[j], err))
+    /* explicitly false atoms first: an open atom stated true is certain only when it is
+     * not also stated false (then it is a conflict, unknown) */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < p->nfacts; i++) {
+            const nm_pfact *f = &p->facts[i];
+            if ((f->case_id != -1 && f->case_id != lw->case_id) || f->negated != (pass == 0))
+                continue;
+            if (f->atom.nargs > 64) {
+                nm_buf_puts(err, "a fact has more than 64 arguments");
                 return false;
-        int rel = f->negated ? lw->pred_false_rel[f->atom.pred] : lw->pred_rel[f->atom.pred];
-        nm_eval_add_fact(ev, rel, tuple);
-    }
+            }
+            for (int j = 0; j < f->atom.nargs; j++)
+                if (!nm_lower_const_expr(lw, f->atom.args[j], &tuple[j], err))
+                    return false;
+            int pr = f->atom.pred;
+            if (f->negated) {
+                nm_eval_add_fact(ev, lw->pred_false_rel[pr], tuple);
+                continue;
+            }
+            if (lw->pred_poss_rel[pr] != lw->pred_rel[pr])
+                nm_eval_add_fact(ev, lw->pred_poss_rel[pr], tuple);
+            if (!nm_rel_contains(nm_eval_rel(ev, lw->pred_false_rel[pr]), tuple))
+                nm_eval_add_fact(ev, lw->pred_rel[pr], tuple);
+        }
+    for (int i = 0; i < p->npreds; i++)
+        if (lw->open[i] && !load_domain(lw, ev, i, err))
+            return false;
+    if (lw->decision != NM_CELL_NONE)
+        nm_eval_add_fact(ev, lw->decision_rel, &lw->decision);
     return true;
 }

@@ -14,24 +14,54 @@
 #include "program.h"
 #include "value.h"
 
+/* Three values ([sem.three]): a predicate whose atoms can be unknown ("uncertain":
+ * open, or depending on something open, or concluded negatively by some rule, so
+ * that conflicts are possible) has a certain relation C(p) and a possible relation
+ * P(p); for any other predicate the two are the same relation. Yes = in C, unknown =
+ * in P but not in C, no = not in P. */
 typedef struct nm_lowered {
     const nm_program *prog;
     int case_id;                /* -1: program-level facts only */
+    bool strict;                /* presumptions dropped ([sem.presume]) */
     nm_plan_program *plan;
-    int *pred_rel;              /* predicate id → relation of its true atoms */
-    int *pred_false_rel;        /* predicate id → relation of its explicitly false atoms */
-    int *rule_blocked_rel;      /* rule id → blocked_R relation, -1 without exceptions */
+    bool *uncertain;            /* predicate id → its atoms can be unknown */
+    bool *open;                 /* predicate id → absent atoms are unknown (open, or
+                                   presumed false under strict) */
+    int *pred_rel;              /* predicate id → C(p), its yes atoms */
+    int *pred_poss_rel;         /* predicate id → P(p) (== pred_rel when certain) */
+    int *pred_raw_rel;          /* predicate id → C(p⁺) before conflicts are taken out
+                                   (== pred_rel without negative conclusions) */
+    int *pred_false_rel;        /* predicate id → C(p⁻), explicitly false atoms */
+    int *pred_false_poss_rel;   /* predicate id → P(p⁻) */
+    int *rule_blocked_rel;      /* rule id → C(blocked_R), -1 without exceptions */
+    int *rule_blocked_poss_rel; /* rule id → P(blocked_R) */
+    int decision_rel;           /* decision_date(d): the case's date, or --at */
+    nm_cell decision;           /* that date, NM_CELL_NONE when there is none */
     nm_cell *param_value;       /* parameter id → value (case overrides applied) */
     nm_cell *const_cell;        /* constant id → cell */
 } nm_lowered;
 
-/* Lowers prog for case `case_id` (-1 for none). On failure (a rule too complex to
- * expand, a parameter whose value cannot be computed) returns NULL with a message in
- * err. */
-nm_lowered *nm_lower(const nm_program *prog, int case_id, nm_buf *err);
+typedef struct nm_lower_options {
+    bool strict;                /* drop presumptions: presumed-false predicates are open */
+    bool has_decision;          /* `decision` overrides the case's decision date */
+    int dy, dm, dd;
+} nm_lower_options;
 
-/* Loads the program-level facts and the case's facts into a new evaluator. Returns
- * false with a message in err when a fact's value cannot be computed. */
+/* Lowers prog for case `case_id` (-1 for none). On failure (a rule too complex to
+ * expand, a parameter whose value cannot be computed, an aggregate over open
+ * predicates bound to a variable) returns NULL with a message in err. opt may be
+ * NULL. */
+nm_lowered *nm_lower(const nm_program *prog, int case_id, const nm_lower_options *opt,
+                     nm_buf *err);
+
+/* Does the program have presumed-false predicates (so that a strict evaluation can
+ * differ from the default one)? */
+bool nm_lower_has_presumptions(const nm_program *prog);
+
+/* Loads the program-level facts and the case's facts into a new evaluator, and the
+ * possible atoms of open predicates (their finite domain minus what is stated false).
+ * Returns false with a message in err when a fact's value cannot be computed or a
+ * domain is too large to enumerate. */
 bool nm_lower_load_facts(const nm_lowered *lw, nm_eval *ev, nm_buf *err);
 
 /* The cell of a ground expression (literal, constant, parameter, arithmetic on those);

@@ -2,6 +2,7 @@
  * the evaluator, and answers queries. Query and fact texts are parsed with the rule
  * grammar (a line holding one atom) and resolved against the checked program.
  * Everything printed is in value order, never in hash or interning order. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
@@ -11,10 +12,15 @@
 #include "num.h"
 #include "value.h"
 
+/* A model: the default evaluation and, when the program has presumptions and the run
+ * is not strict, the strict one beside it, so that answers resting on a presumption
+ * can be tagged ([sem.presume]: the default and the strict answers differ). */
 struct nm_model {
     nm_engine *engine;
     nm_lowered *lw;
     nm_eval *ev;
+    nm_lowered *strict_lw;  /* NULL when not needed */
+    nm_eval *strict_ev;
     int case_id;
 };
 
@@ -23,6 +29,8 @@ struct nm_answers {
     int n;
     const char *pred;
     nm_cell *cells;         /* n rows of arity cells */
+    nm_truth *truth;
+    unsigned *tags;
     char **texts;           /* lazily formatted */
 };
 
@@ -220,6 +228,182 @@ static void bind_consts(const nm_lowered *lw, query *q)
         }
 }
 
+/* Reports a stopped evaluation at the label of the rule it names. Arithmetic errors
+ * read as [sem.num] says: "integer overflow in rule 'total': 9223372036854775807 + 1"
+ * with a note giving the binding; limits name the limit, the stratum (by the
+ * predicate its rule concludes) and the rule ([sem.limits.bounds]). */
+static void report_eval_error(nm_engine *e, const nm_lowered *lw, const nm_eval *ev,
+                              nm_eval_status st, const nm_eval_limits *lim)
+{
+    int r = nm_eval_error_rule(ev);
+    nm_span s = no_span();
+    const char *label = NULL, *pred = NULL;
+    if (r >= 0) {
+        const nm_plan_rule *plr = nm_plan_rule_at(lw->plan, r);
+        const nm_prule *pr = plr->origin;
+        label = plr->name;
+        if (pr) {
+            s = pr->label_span;
+            label = pr->label;
+            pred = lw->prog->preds[pr->head.pred].name;
+        }
+    }
+    const nm_eval_fault *f = nm_eval_get_fault(ev);
+    nm_buf where = {0};
+    if (pred)
+        nm_buf_printf(&where, " in the stratum of '%s'", pred);
+    if (label)
+        nm_buf_printf(&where, "%s rule '%s'", pred ? "," : " in", label);
+    switch (st) {
+    case NM_EVAL_ERR_ARITH:
+        if (f->why && label) {
+            const char *why = f->why;
+            bool ints = f->nargs > 0;
+            for (int i = 0; i < f->nargs; i++) {
+                int64_t v;
+                ints &= nm_val_get_int(f->args[i], &v);
+            }
+            if (ints && strcmp(why, "arithmetic overflow") == 0)
+                why = "integer overflow";
+            nm_diag *d = nm_error(e->diags, s, "E-eval", "%s in rule '%s': %s", why, label, f->expr);
+            if (f->binding && *f->binding)
+                nm_diag_note(d, NM_SEV_NOTE, NULL, "with %s", f->binding);
+            return;
+        }
+        break;
+    case NM_EVAL_ERR_TUPLES:
+        nm_error(e->diags, s, "E-limit",
+                 "evaluation stopped: more than %llu tuples (the tuple limit)%s",
+                 (unsigned long long)lim->max_tuples, nm_buf_str(&where));
+        return;
+    case NM_EVAL_ERR_ITERATIONS:
+        nm_error(e->diags, s, "E-limit",
+                 "evaluation stopped: no fixpoint after %llu iterations (the iteration limit)%s",
+                 (unsigned long long)lim->max_iterations, nm_buf_str(&where));
+        return;
+    case NM_EVAL_ERR_TIME:
+        nm_error(e->diags, s, "E-limit",
+                 "evaluation stopped after %g seconds (the time limit)%s", lim->max_seconds,
+                 nm_buf_str(&where));
+        return;
+    default:
+        break;
+    }
+    nm_error(e->diags, s, "E-eval", "evaluation stopped: %s", nm_eval_error(ev));
+}
+
+/* Lowers and evaluates the program for case_id; NULL after a diagnostic. */
+static bool evaluate(nm_engine *e, int case_id, const nm_lower_options *lopt,
+                     const nm_eval_limits *lim, bool provenance, nm_lowered **lw_out,
+                     nm_eval **ev_out)
+{
+    nm_buf err = {0};
+    nm_lowered *lw = nm_lower(e->program, case_id, lopt, &err);
+    if (!lw) {
+        nm_error(e->diags, no_span(), "E-lower", "%s", nm_buf_str(&err));
+        return false;
+    }
+    nm_eval *ev = nm_eval_new(lw->plan);
+    nm_eval_set_limits(ev, *lim);
+    if (provenance)
+        nm_eval_enable_provenance(ev);
+    if (!nm_lower_load_facts(lw, ev, &err)) {
+        nm_error(e->diags, no_span(), "E-fact", "%s", nm_buf_str(&err));
+        return false;
+    }
+    for (int i = 0; i < e->extra_facts.n; i++) {
+        query q;
+        if (!parse_atom(e, "<fact>", e->extra_facts.items[i], case_id, &q))
+            return false;
+        bind_consts(lw, &q);
+        nm_eval_add_fact(ev, lw->pred_rel[q.pred], q.cells);
+        if (lw->pred_poss_rel[q.pred] != lw->pred_rel[q.pred])
+            nm_eval_add_fact(ev, lw->pred_poss_rel[q.pred], q.cells);
+    }
+    nm_eval_status st = nm_eval_run(ev);
+    if (st != NM_EVAL_OK) {
+        report_eval_error(e, lw, ev, st, lim);
+        return false;
+    }
+    *lw_out = lw;
+    *ev_out = ev;
+    return true;
+}
+
+static int cmp_rows(void *ctx, const nm_cell *a, const nm_cell *b, int arity);
+static void format_atom(const char *pred, const nm_cell *row, int arity, nm_buf *b);
+
+/* Is t a conflict of pred: concluded (or stated) true and explicitly false, with no
+ * exception between ([sem.except.conflict])? */
+static bool is_conflict(const nm_lowered *lw, const nm_eval *ev, int pred, const nm_cell *t)
+{
+    if (!nm_rel_contains(nm_eval_rel(ev, lw->pred_false_rel[pred]), t))
+        return false;
+    int pos = lw->prog->preds[pred].mode == NM_PRED_DERIVED ? lw->pred_raw_rel[pred]
+                                                             : lw->pred_poss_rel[pred];
+    return nm_rel_contains(nm_eval_rel(ev, pos), t) &&
+           (lw->prog->preds[pred].mode == NM_PRED_DERIVED || lw->open[pred]);
+}
+
+/* Reports every conflict as a warning, predicates in declaration order, atoms in value
+ * order, with the rules on each side in declaration order. */
+static void report_conflicts(nm_engine *e, const nm_lowered *lw, const nm_eval *ev)
+{
+    const nm_program *p = lw->prog;
+    for (int k = 0; k < p->npreds; k++) {
+        nm_rel *fr = nm_eval_rel(ev, lw->pred_false_rel[k]);
+        if (nm_rel_size(fr) == 0)
+            continue;
+        nm_row *order = nm_rel_sorted(fr, cmp_rows, NULL);
+        for (nm_row i = 0; i < nm_rel_size(fr); i++) {
+            const nm_cell *t = nm_rel_row(fr, order[i]);
+            if (!is_conflict(lw, ev, k, t))
+                continue;
+            nm_buf atom = {0}, pos = {0}, neg = {0};
+            format_atom(p->preds[k].name, t, p->preds[k].arity, &atom);
+            nm_span at = no_span();
+            for (int r = 0; r < p->preds[k].nrules; r++) {
+                const nm_prule *pr = &p->rules[p->preds[k].rules[r]];
+                if (pr->block_only)
+                    continue;
+                nm_buf *side = pr->head_negated ? &neg : &pos;
+                nm_buf_printf(side, "%s'%s'", side->len ? ", " : "", pr->label);
+                if (pr->head_negated && !at.file)
+                    at = pr->label_span;
+            }
+            nm_diag *d;
+            if (p->preds[k].mode == NM_PRED_DERIVED) {
+                d = nm_warning(e->diags, at, "W-conflict",
+                               "conflict: '%s' is both concluded and denied, and neither rule is "
+                               "an exception to the other; it is unknown",
+                               nm_buf_str(&atom));
+                nm_diag_note(d, NM_SEV_NOTE, NULL, "concluded by %s; denied by %s", nm_buf_str(&pos),
+                             nm_buf_str(&neg));
+                nm_diag_note(d, NM_SEV_HELP, NULL,
+                             "declare one rule an 'exception to' the other to give it priority");
+            } else {
+                nm_warning(e->diags, at, "W-conflict",
+                           "conflict: '%s' is stated both true and false; it is unknown",
+                           nm_buf_str(&atom));
+            }
+        }
+    }
+}
+
+/* Parses "YYYY-MM-DD" into the lowering options. */
+static bool parse_at(nm_engine *e, const char *text, nm_lower_options *lopt)
+{
+    nm_date d;
+    if (!nm_date_parse(text, strlen(text), &d)) {
+        nm_error(e->diags, no_span(), "E-date", "'%s' is not a date (expected YYYY-MM-DD, a day that exists)",
+                 text);
+        return false;
+    }
+    lopt->has_decision = true;
+    nm_date_to_ymd(d, &lopt->dy, &lopt->dm, &lopt->dd);
+    return true;
+}
+
 nm_model *nm_engine_run(nm_engine *e, const nm_run_options *opt)
 {
     if (!e->program) {
@@ -244,13 +428,9 @@ nm_model *nm_engine_run(nm_engine *e, const nm_run_options *opt)
             return NULL;
         }
     }
-    nm_buf err = {0};
-    nm_lowered *lw = nm_lower(e->program, case_id, &err);
-    if (!lw) {
-        nm_error(e->diags, no_span(), "E-lower", "%s", nm_buf_str(&err));
+    nm_lower_options lopt = {.strict = opt->strict};
+    if (opt->at && !parse_at(e, opt->at, &lopt))
         return NULL;
-    }
-    nm_eval *ev = nm_eval_new(lw->plan);
     nm_eval_limits lim = nm_eval_default_limits();
     if (opt->max_tuples)
         lim.max_tuples = opt->max_tuples;
@@ -258,41 +438,119 @@ nm_model *nm_engine_run(nm_engine *e, const nm_run_options *opt)
         lim.max_iterations = opt->max_iterations;
     if (opt->max_seconds > 0)
         lim.max_seconds = opt->max_seconds;
-    nm_eval_set_limits(ev, lim);
-    if (!nm_lower_load_facts(lw, ev, &err)) {
-        nm_error(e->diags, no_span(), "E-fact", "%s", nm_buf_str(&err));
-        return NULL;
-    }
-    for (int i = 0; i < e->extra_facts.n; i++) {
-        query q;
-        if (!parse_atom(e, "<fact>", e->extra_facts.items[i], case_id, &q))
-            return NULL;
-        bind_consts(lw, &q);
-        nm_eval_add_fact(ev, lw->pred_rel[q.pred], q.cells);
-    }
-    nm_eval_status st = nm_eval_run(ev);
-    if (st != NM_EVAL_OK) {
-        int r = nm_eval_error_rule(ev);
-        nm_span s = no_span();
-        if (r >= 0) {
-            const nm_prule *pr = nm_plan_rule_at(lw->plan, r)->origin;
-            if (pr)
-                s = pr->label_span;
-        }
-        nm_error(e->diags, s, "E-eval", "evaluation stopped: %s", nm_eval_error(ev));
-        return NULL;
-    }
     nm_model *m = nm_alloc(sizeof *m);
     m->engine = e;
-    m->lw = lw;
-    m->ev = ev;
     m->case_id = case_id;
+    if (!evaluate(e, case_id, &lopt, &lim, !opt->no_provenance, &m->lw, &m->ev))
+        return NULL;
+    if (!opt->strict && nm_lower_has_presumptions(e->program)) {
+        nm_lower_options sopt = lopt;
+        sopt.strict = true;
+        if (!evaluate(e, case_id, &sopt, &lim, false, &m->strict_lw, &m->strict_ev))
+            return NULL;
+    }
+    report_conflicts(e, m->lw, m->ev);
     return m;
+}
+
+/* The truth of atom t of pred in one evaluation. */
+static nm_truth truth_in(const nm_lowered *lw, const nm_eval *ev, int pred, const nm_cell *t)
+{
+    if (nm_rel_contains(nm_eval_rel(ev, lw->pred_rel[pred]), t))
+        return NM_YES;
+    if (nm_rel_contains(nm_eval_rel(ev, lw->pred_poss_rel[pred]), t))
+        return NM_UNKNOWN;
+    return NM_NO;
 }
 
 static int cmp_rows(void *ctx, const nm_cell *a, const nm_cell *b, int arity)
 {
     return nm_val_compare_tuple(a, b, (size_t)arity);
+}
+
+/* Does row match the query pattern q? */
+static bool matches(const query *q, const nm_cell *row, nm_cell *bound, bool *isset)
+{
+    memset(isset, 0, sizeof(bool) * (size_t)(q->nvars + 1));
+    for (int j = 0; j < q->nargs; j++) {
+        if (q->var[j] == -1) {
+            if (row[j] != q->cells[j])
+                return false;
+        } else if (q->var[j] >= 0) {
+            if (isset[q->var[j]]) {
+                if (bound[q->var[j]] != row[j])
+                    return false;
+            } else {
+                isset[q->var[j]] = true;
+                bound[q->var[j]] = row[j];
+            }
+        }
+    }
+    return true;
+}
+
+/* Collects the matching rows of rel into v (pointers into the relation). */
+static void collect(const query *q, nm_rel *rel, nm_vec *v)
+{
+    nm_cell *bound = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(q->nvars + 1));
+    bool *isset = nm_alloc_atomic(sizeof(bool) * (size_t)(q->nvars + 1));
+    for (nm_row i = 0; i < nm_rel_size(rel); i++) {
+        const nm_cell *row = nm_rel_row(rel, i);
+        if (matches(q, row, bound, isset))
+            nm_vec_push(v, (void *)row);
+    }
+}
+
+static int q_arity;
+
+static int cmp_row_ptrs(const void *a, const void *b)
+{
+    return nm_val_compare_tuple(*(const nm_cell *const *)a, *(const nm_cell *const *)b,
+                                (size_t)q_arity);
+}
+
+/* The answers of q in model m: every atom that is yes or unknown, or whose answer
+ * rests on a presumption, in value order; for a ground query, its one answer even
+ * when it is no. */
+static nm_answers *answers_of(nm_model *m, const query *q)
+{
+    nm_vec rows = {0};
+    collect(q, nm_eval_rel(m->ev, m->lw->pred_poss_rel[q->pred]), &rows);
+    if (m->strict_ev)
+        collect(q, nm_eval_rel(m->strict_ev, m->strict_lw->pred_poss_rel[q->pred]), &rows);
+    bool ground = q->nvars == 0;
+    for (int j = 0; j < q->nargs; j++)
+        ground &= q->var[j] == -1;
+    if (ground)
+        nm_vec_push(&rows, q->cells);
+    q_arity = q->nargs;
+    qsort(rows.items, (size_t)rows.n, sizeof(void *), cmp_row_ptrs);
+    nm_answers *a = nm_alloc(sizeof *a);
+    a->arity = q->nargs;
+    a->pred = m->lw->prog->preds[q->pred].name;
+    a->cells = nm_alloc_atomic(sizeof(nm_cell) * (size_t)((size_t)rows.n * (size_t)q->nargs + 1));
+    a->truth = nm_alloc_atomic(sizeof(nm_truth) * (size_t)(rows.n + 1));
+    a->tags = nm_alloc_atomic(sizeof(unsigned) * (size_t)(rows.n + 1));
+    for (int i = 0; i < rows.n; i++) {
+        const nm_cell *row = rows.items[i];
+        if (a->n && nm_val_compare_tuple(row, a->cells + (size_t)(a->n - 1) * (size_t)q->nargs,
+                                         (size_t)q->nargs) == 0)
+            continue;   /* the same atom from both evaluations */
+        nm_truth t = truth_in(m->lw, m->ev, q->pred, row);
+        unsigned tags = 0;
+        if (m->strict_ev && truth_in(m->strict_lw, m->strict_ev, q->pred, row) != t)
+            tags |= NM_TAG_PRESUMED;
+        if (is_conflict(m->lw, m->ev, q->pred, row))
+            tags |= NM_TAG_CONFLICT;
+        if (t == NM_NO && !tags && !ground)
+            continue;
+        memcpy(a->cells + (size_t)a->n * (size_t)q->nargs, row, sizeof(nm_cell) * (size_t)q->nargs);
+        a->truth[a->n] = t;
+        a->tags[a->n] = tags;
+        a->n++;
+    }
+    a->texts = nm_alloc(sizeof(char *) * (size_t)(a->n + 1));
+    return a;
 }
 
 nm_answers *nm_model_query(nm_model *m, const char *atom)
@@ -301,37 +559,11 @@ nm_answers *nm_model_query(nm_model *m, const char *atom)
     if (!parse_atom(m->engine, "<query>", atom, m->case_id, &q))
         return NULL;
     bind_consts(m->lw, &q);
-    nm_rel *rel = nm_eval_rel(m->ev, m->lw->pred_rel[q.pred]);
-    nm_row *order = nm_rel_sorted(rel, cmp_rows, NULL);
-    nm_row n = nm_rel_size(rel);
-    nm_answers *a = nm_alloc(sizeof *a);
-    a->arity = q.nargs;
-    a->pred = m->lw->prog->preds[q.pred].name;
-    a->cells = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(n * (nm_row)q.nargs + 1));
-    nm_cell *bound = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(q.nvars + 1));
-    bool *isset = nm_alloc_atomic(sizeof(bool) * (size_t)(q.nvars + 1));
-    for (nm_row i = 0; i < n; i++) {
-        const nm_cell *row = nm_rel_row(rel, order[i]);
-        memset(isset, 0, sizeof(bool) * (size_t)(q.nvars + 1));
-        bool ok = true;
-        for (int j = 0; j < q.nargs && ok; j++) {
-            if (q.var[j] == -1)
-                ok = row[j] == q.cells[j];
-            else if (q.var[j] >= 0) {
-                if (isset[q.var[j]])
-                    ok = bound[q.var[j]] == row[j];
-                else {
-                    isset[q.var[j]] = true;
-                    bound[q.var[j]] = row[j];
-                }
-            }
-        }
-        if (ok)
-            memcpy(a->cells + (size_t)a->n++ * (size_t)q.nargs, row, sizeof(nm_cell) * (size_t)q.nargs);
-    }
-    a->texts = nm_alloc(sizeof(char *) * (size_t)(a->n + 1));
-    return a;
+    return answers_of(m, &q);
 }
+
+nm_truth nm_answers_truth(const nm_answers *a, int i) { return a->truth[i]; }
+unsigned nm_answers_tags(const nm_answers *a, int i) { return a->tags[i]; }
 
 int nm_answers_count(const nm_answers *a) { return a ? a->n : 0; }
 int nm_answers_arity(const nm_answers *a) { return a ? a->arity : 0; }
@@ -365,6 +597,20 @@ const char *nm_answers_text(const nm_answers *a, int i)
     return a->texts[i];
 }
 
+void nm_answer_print(const nm_answers *a, int i, FILE *out)
+{
+    fputs(nm_answers_text(a, i), out);
+    if (a->truth[i] == NM_UNKNOWN)
+        fputs(" unknown", out);
+    else if (a->truth[i] == NM_NO)
+        fputs(" no", out);
+    if (a->tags[i] & NM_TAG_PRESUMED)
+        fputs(" [presumed]", out);
+    if (a->tags[i] & NM_TAG_CONFLICT)
+        fputs(" [conflict]", out);
+    fputc('\n', out);
+}
+
 void nm_model_print(const nm_model *m, FILE *out)
 {
     const nm_program *p = m->lw->prog;
@@ -372,13 +618,13 @@ void nm_model_print(const nm_model *m, FILE *out)
         const nm_ppred *pd = &p->preds[k];
         if (pd->mode != NM_PRED_DERIVED)
             continue;
-        nm_rel *rel = nm_eval_rel(m->ev, m->lw->pred_rel[k]);
-        nm_row *order = nm_rel_sorted(rel, cmp_rows, NULL);
-        nm_row n = nm_rel_size(rel);
-        for (nm_row i = 0; i < n; i++) {
-            nm_buf b = {0};
-            format_atom(pd->name, nm_rel_row(rel, order[i]), pd->arity, &b);
-            fprintf(out, "%s\n", nm_buf_str(&b));
-        }
+        query q = {.pred = k, .nargs = pd->arity, .nvars = pd->arity};
+        q.cells = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(pd->arity + 1));
+        q.var = nm_alloc_atomic(sizeof(int) * (size_t)(pd->arity + 1));
+        for (int j = 0; j < pd->arity; j++)
+            q.var[j] = j;
+        nm_answers *a = answers_of((nm_model *)m, &q);
+        for (int i = 0; i < a->n; i++)
+            nm_answer_print(a, i, out);
     }
 }

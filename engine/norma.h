@@ -64,6 +64,10 @@ typedef struct nm_answers nm_answers;
  * iterations of one stratum, no time limit). */
 typedef struct nm_run_options {
     const char *case_name;      /* evaluate this case's facts too; NULL: none */
+    const char *at;             /* decision date "YYYY-MM-DD" for decision_date(d); NULL:
+                                   the case's own */
+    bool strict;                /* drop presumptions: presumed-false atoms are unknown */
+    bool no_provenance;         /* do not record how each atom was derived */
     unsigned long long max_tuples;
     unsigned long long max_iterations;
     double max_seconds;
@@ -81,18 +85,31 @@ bool nm_engine_add_fact(nm_engine *e, const char *text);
 nm_model *nm_engine_run(nm_engine *e, const nm_run_options *opt);
 
 /* The answers to a query atom (`path(a, x)`: names that are not constants are
- * variables, `_` matches anything): the true atoms that match, in value order.
+ * variables, `_` matches anything): the atoms that match and are yes or unknown (or
+ * rest on a presumption), in value order; a ground query has exactly one answer,
+ * which may be no.
  * Returns NULL after recording a diagnostic when the query is malformed. */
 nm_answers *nm_model_query(nm_model *m, const char *atom);
 int nm_answers_count(const nm_answers *a);
+
+/* Three values ([sem.three]). */
+typedef enum nm_truth { NM_NO, NM_UNKNOWN, NM_YES } nm_truth;
+/* Tags of an answer: it rests on a presumption (the strict answer differs), or the
+ * atom is a conflict (derived true and explicitly false, no exception between). */
+enum { NM_TAG_PRESUMED = 1u, NM_TAG_CONFLICT = 2u };
+nm_truth nm_answers_truth(const nm_answers *a, int i);
+unsigned nm_answers_tags(const nm_answers *a, int i);
+/* Writes answer i as one line: the atom, then " unknown" or " no" unless it is yes,
+ * then " [presumed]" and " [conflict]" for its tags. */
+void nm_answer_print(const nm_answers *a, int i, FILE *out);
 /* The i-th answer as text, e.g. `path(a, b)` (owned by the answers). */
 const char *nm_answers_text(const nm_answers *a, int i);
 /* The value of argument j of answer i, as text. */
 const char *nm_answers_arg(const nm_answers *a, int i, int j);
 int nm_answers_arity(const nm_answers *a);
 
-/* Writes every derived predicate's true atoms, predicates in declaration order,
- * atoms in value order, one per line. */
+/* Writes every derived predicate's yes and unknown atoms, predicates in declaration
+ * order, atoms in value order, one per line as nm_answer_print does. */
 void nm_model_print(const nm_model *m, FILE *out);
 
 #endif

@@ -460,7 +460,14 @@ typedef struct order_ctx {
     const bool *in_stratum;
     const size_t *sizes;
     nm_buf *err;
+    nm_plan_join_order order;
 } order_ctx;
+
+/* The i-th op to consider among n: source order, or from the last under REVERSE. */
+static inline int pick(const order_ctx *c, int n, int i)
+{
+    return c->order == NM_JOIN_REVERSE ? n - 1 - i : i;
+}
 
 static const char *var_name(const nm_plan_rule *r, int v)
 {
@@ -625,7 +632,8 @@ static bool order_body(order_ctx *c, const nm_plan_body *in, bool *bound, int de
         /* Filters and negations as soon as they can run; then one assignment or
          * aggregate at a time (each may make more filters ready). */
         for (;;) {
-            for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int i = pick(c, n, j);
                 const nm_plan_op *op = &in->ops[i];
                 if (done[i] || op->kind == NM_OP_ATOM || binds(op, bound) ||
                     op_unbound(op, bound) >= 0)
@@ -636,10 +644,12 @@ static bool order_body(order_ctx *c, const nm_plan_body *in, bool *bound, int de
                 left--;
             }
             int next = -1;
-            for (int i = 0; i < n && next < 0; i++)
+            for (int j = 0; j < n && next < 0; j++) {
+                int i = pick(c, n, j);
                 if (!done[i] && in->ops[i].kind != NM_OP_ATOM && binds(&in->ops[i], bound) &&
                     op_unbound(&in->ops[i], bound) < 0)
                     next = i;
+            }
             if (next < 0)
                 break;
             if (!place(c, &in->ops[next], bound, delta_src, out))
@@ -651,13 +661,20 @@ static bool order_body(order_ctx *c, const nm_plan_body *in, bool *bound, int de
             break;
         int best = -1, best_class = -1;
         size_t best_size = 0;
-        for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+            int i = pick(c, n, j);
             const nm_plan_op *op = &in->ops[i];
             if (done[i] || op->kind != NM_OP_ATOM)
                 continue;
             if (op->src == delta_src && c->in_stratum[op->rel]) {
                 best = i;
                 break;
+            }
+            if (c->order != NM_JOIN_NORMAL) {
+                /* SOURCE: the first atom left; REVERSE: the last (unless delta) */
+                if (best < 0)
+                    best = i;
+                continue;
             }
             int known = 0;
             for (int a = 0; a < op->nargs; a++)
@@ -691,9 +708,18 @@ static bool order_body(order_ctx *c, const nm_plan_body *in, bool *bound, int de
 bool nm_plan_order(const nm_plan_program *p, const nm_plan_rule *r, const bool *in_stratum,
                    int delta_src, const size_t *sizes, nm_plan_body *out, nm_buf *err)
 {
-    order_ctx c = {p, r, in_stratum, sizes, err};
+    return nm_plan_order_with(p, r, in_stratum, delta_src, sizes, NM_JOIN_NORMAL, NULL, out, err);
+}
+
+bool nm_plan_order_with(const nm_plan_program *p, const nm_plan_rule *r, const bool *in_stratum,
+                        int delta_src, const size_t *sizes, nm_plan_join_order order,
+                        const bool *prebound, nm_plan_body *out, nm_buf *err)
+{
+    order_ctx c = {p, r, in_stratum, sizes, err, order};
     bool *bound = nm_alloc_atomic(sizeof *bound * (size_t)(r->nvars ? r->nvars : 1));
     memset(bound, 0, sizeof *bound * (size_t)(r->nvars ? r->nvars : 1));
+    if (prebound)
+        memcpy(bound, prebound, sizeof *bound * (size_t)r->nvars);
     if (!order_body(&c, &r->body, bound, delta_src, out))
         return false;
     for (int a = 0; a < r->nhead; a++) {

@@ -261,6 +261,22 @@ bool nm_plan_finish(nm_plan_program *p, nm_buf *err);
 bool nm_plan_order(const nm_plan_program *p, const nm_plan_rule *r, const bool *in_stratum,
                    int delta_src, const size_t *sizes, nm_plan_body *out, nm_buf *err);
 
+/* Join orders. NORMAL is nm_plan_order's. REVERSE (a test switch: outputs must not
+ * change) considers ops from the last in source order: filters and assignments
+ * placed as early as their variables allow but later ones first, then the delta
+ * atom, then the LAST atom left in source order (no size or key heuristics).
+ * SOURCE places atoms in source order, each filter as early as its variables allow
+ * (the canonical order of [sem.neg.order]; used for witnesses). Every order is
+ * valid: the atoms bind every variable whatever their order. */
+typedef enum nm_plan_join_order { NM_JOIN_NORMAL, NM_JOIN_REVERSE, NM_JOIN_SOURCE } nm_plan_join_order;
+
+/* nm_plan_order with a join order and, when `prebound` is not NULL, the variables
+ * prebound[v] treated as bound before the body (known values: keys of lookups,
+ * `x = e` with x prebound becomes a check). */
+bool nm_plan_order_with(const nm_plan_program *p, const nm_plan_rule *r, const bool *in_stratum,
+                        int delta_src, const size_t *sizes, nm_plan_join_order order,
+                        const bool *prebound, nm_plan_body *out, nm_buf *err);
+
 /* Writes a readable form of a planned body (debugging and tests). */
 void nm_plan_dump_body(const nm_plan_program *p, const nm_plan_rule *r,
                        const nm_plan_body *b, nm_buf *out);

@@ -27,6 +27,8 @@ typedef enum nm_type_kind {
     NM_TY_ENTITY,
     NM_TY_PERSON,     /* subtype of Entity */
     NM_TY_UNIT,       /* subtype of Entity */
+    NM_TY_RULE,       /* a rule label: the first argument of the builtin rule_in_force_on
+                       * ([rule.builtin]); no program can name this type */
     NM_TY_ENUM,
     NM_TY_TIERS,      /* an enum whose members are ordered */
     NM_TY_ENTITY_DECL,  /* a declared entity type (`type Video = entity`): a kind of
@@ -37,7 +39,7 @@ typedef enum nm_type_kind {
 /* The builtin types sit first in nm_program.types, each at the index equal to its
  * kind (types[NM_TY_INT].kind == NM_TY_INT); declared enums, tiers and entity types
  * follow from index NM_TY__BUILTINS on. */
-enum { NM_TY__BUILTINS = NM_TY_UNIT + 1 };
+enum { NM_TY__BUILTINS = NM_TY_RULE + 1 };
 
 typedef struct nm_pcite nm_pcite;
 
@@ -164,7 +166,27 @@ typedef enum nm_pred_origin {
     NM_ORIGIN_LIST,         /* `list L: T = ...`: unary input predicate L(x) */
     NM_ORIGIN_MAP,          /* `map M: K -> V`: binary input predicate M(k, v) */
     NM_ORIGIN_TABLE,        /* `table T: K -> V`: binary input predicate T(k, v) */
+    NM_ORIGIN_BUILTIN,      /* a law-in-time builtin ([rule.builtin]); `builtin` says which */
 } nm_pred_origin;
+
+/* The builtins of [rule.builtin]. They are always declared, at fixed indexes:
+ * preds[k] is builtin k (preds[k].builtin == k) for k < NM_BUILTIN__COUNT, and the
+ * program's own predicates follow. A builtin has mode NM_PRED_INPUT and stratum -1:
+ * it is computed on demand, never concluded by a rule or given by a fact, and the
+ * dependency graph has no edges to it. Its arguments are typed (arg_types):
+ *   in_force_on(c: citation, d: date)       施行于      c: NM_E_LIT of NM_LIT_CITE (or a
+ *                                                        parameter or variable of type
+ *                                                        citation), resolved nm_pcite
+ *   rule_in_force_on(r: rule, d: date)      规则施行于  r: always an NM_E_RULE
+ *   decision_date(d: date)                  裁判日
+ * In a rule, in_force_on and rule_in_force_on bind nothing (their variables are bound
+ * elsewhere in the body, [check.range]); decision_date(d) binds d. */
+typedef enum nm_builtin {
+    NM_BUILTIN_IN_FORCE_ON,
+    NM_BUILTIN_RULE_IN_FORCE_ON,
+    NM_BUILTIN_DECISION_DATE,
+    NM_BUILTIN__COUNT
+} nm_builtin;
 
 typedef struct nm_ppred {
     const char *name;
@@ -182,8 +204,10 @@ typedef struct nm_ppred {
     int stratum;            /* index into nm_program.strata; -1 for input/open */
     int *rules;             /* rules concluding it (either polarity), declaration order */
     int nrules;
-    int module;
-    nm_span span;           /* the name in its declaration */
+    int module;             /* -1 for a builtin */
+    nm_span span;           /* the name in its declaration (no file for a builtin) */
+    nm_builtin builtin;     /* BUILTIN only: which one */
+    const char *alias;      /* BUILTIN only: the Chinese spelling ("施行于"); else NULL */
 } nm_ppred;
 
 /* ---- expressions and formulas --------------------------------------------------- */
@@ -219,6 +243,15 @@ typedef enum nm_pexpr_kind {
     NM_E_AGG,               /* agg */
 } nm_pexpr_kind;
 
+/* A rule label as an argument (only the first argument of rule_in_force_on, of type
+ * NM_TY_RULE): u.rule is the index of the labelled rule in nm_program.rules, whose
+ * eff_from/eff_until are its window. A kind of its own. For now it is defined outside
+ * the enumerators only so that the switches over nm_pexpr_kind that have no case for
+ * it (lower_expr) keep compiling under -Wswitch -Werror; `e->kind == NM_E_RULE` works
+ * as for any kind, and a `case NM_E_RULE:` needs it moved into the enum, after
+ * NM_E_AGG. */
+#define NM_E_RULE ((nm_pexpr_kind)(NM_E_AGG + 1))
+
 typedef struct nm_pformula nm_pformula;
 
 typedef struct nm_pagg {
@@ -247,6 +280,7 @@ struct nm_pexpr {
         } arith;
         nm_pexpr *neg;
         nm_pagg *agg;
+        int rule;           /* NM_E_RULE */
     } u;
 };
 
@@ -317,6 +351,14 @@ typedef struct nm_prule {
     bool block_only;
     int unless_of;          /* -1 if not an `unless` */
     int module;
+    /* The rule's window ([sem.time.window]): its own in_force … until … intersected
+     * with the window of each binding article it cites (a doctrine citation does not
+     * narrow it). An article's window is the span from its first version's start to
+     * its last version's end; an article known only from an `articles` range, or a
+     * whole-source citation, has its source's window. Absent ends are open. When
+     * eff_until is before eff_from the rule is never in force. An `unless` block
+     * rule has its parent's. This is the window rule_in_force_on tests. */
+    nm_pdate eff_from, eff_until;
 } nm_prule;
 
 /* One stratum: derived predicates evaluated together (a strongly connected component
@@ -408,7 +450,7 @@ typedef struct nm_program {
 
 /* Look-ups by name; -1 when absent. Constants: the first global (case_id -1)
  * constant of that name. */
-int nm_program_pred(const nm_program *p, const char *name);
+int nm_program_pred(const nm_program *p, const char *name);   /* also a builtin's alias */
 int nm_program_type(const nm_program *p, const char *name);
 int nm_program_const(const nm_program *p, const char *name);
 int nm_program_param(const nm_program *p, const char *name);

@@ -43,6 +43,23 @@ static bool chance(int pct)
     return rnd(100) < pct;
 }
 
+/* Whether a feature is on: $DIFFGEN_SKIP lists features to leave out, separated by
+ * commas (unless, or, notconj, in, agg, minmax, sum, arith, not, except), e.g. to go on
+ * testing around a known bug. */
+static bool feature(const char *name)
+{
+    const char *skip = getenv("DIFFGEN_SKIP");
+    size_t n = strlen(name);
+    for (const char *p = skip; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return false;
+        p = end ? end + 1 : p + len;
+    }
+    return true;
+}
+
 /* ---- string buffers ---------------------------------------------------------------- */
 
 typedef struct sb {
@@ -473,6 +490,8 @@ static int add_agg(rulegen *g, int level, bool bind)
 {
     int r = rnd(100);
     int want = r < 55 ? A_COUNT : r < 80 ? A_SUM : r < 90 ? A_MIN : A_MAX;
+    if ((want == A_SUM && !feature("sum")) || (want >= A_MIN && !feature("minmax")))
+        want = A_COUNT;
     if (!bind && want >= A_MIN)
         want = A_COUNT;
     lit *l = new_lit(g);
@@ -624,8 +643,9 @@ static void gen_not_conj(rulegen *g, int level)
 static int nrules;
 
 /* Generates one rule for derived predicate hi. base: only inputs and lower levels
- * in positive atoms (a non-recursive rule that seeds the predicate). */
-static void gen_rule(sb *norma, sb *lp, int hi, bool base)
+ * in positive atoms (a non-recursive rule that seeds the predicate). blk: the clingo
+ * predicate of an exception to this rule (it gets `not blk(head args)`), or NULL. */
+static void gen_rule(sb *norma, sb *lp, int hi, bool base, const char *blk)
 {
     static rulegen g;
     const pred *h = &preds[hi];
@@ -645,15 +665,15 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
         lit *l = new_lit(&g);
         gen_atom(&g, pi, m, &l->norma, &l->lp);
     }
-    if (chance(12)) {
+    if (chance(12) && feature("in")) {
         lit *l = new_lit(&g);
         gen_in(&g, V_ATOM, &l->norma, &l->lp);
     }
-    if (chance(12))
+    if (chance(12) && feature("or"))
         gen_disj(&g, h->level, base, &recursive);
-    if (chance(10))
+    if (chance(10) && feature("notconj"))
         gen_not_conj(&g, h->level);
-    int nnot = chance(45) ? (chance(25) ? 2 : 1) : 0;
+    int nnot = chance(45) && feature("not") ? (chance(25) ? 2 : 1) : 0;
     for (int i = 0; i < nnot; i++) {
         lit *l = new_lit(&g);
         if (!gen_not(&g, h->level, V_ATOM, -1, &l->norma, &l->lp))
@@ -665,9 +685,9 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
     for (int a = 0; a < h->arity; a++)
         if (h->ty[a] == T_INT && pick_var(&g, T_INT, V_ATOM) < 0)
             need_int = true;
-    if (need_int ? chance(85) : chance(25))
+    if ((need_int ? chance(85) : chance(25)) && feature("agg"))
         aggvar = add_agg(&g, h->level, true);
-    if (chance(15))
+    if (chance(15) && feature("agg"))
         add_agg(&g, h->level, false);
     int ncmp = chance(40) ? (chance(30) ? 2 : 1) : 0;
     for (int i = 0; i < ncmp; i++) {
@@ -709,7 +729,7 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
             if (v >= 0) {
                 put_var(&hn, &hl, v);
                 /* arithmetic only in rules that do not recurse, so values stay finite */
-                if (!recursive && chance(20)) {
+                if (!recursive && chance(20) && feature("arith")) {
                     int c = range(-2, 3);
                     int op = rnd(2);
                     sb_printf(&hn, " %s %d", op ? "*" : "+", c);
@@ -731,7 +751,7 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
     /* `unless q(...)` over a lower predicate and the head's variables; for clingo
      * (all its variables are in the head) it is `not q(...)` */
     sb un = {0}, ul = {0};
-    int qi = chance(10) ? pick_pred(h->level, true, false) : -1;
+    int qi = chance(10) && feature("unless") ? pick_pred(h->level, true, false) : -1;
     if (qi >= 0) {
         const pred *q = &preds[qi];
         sb_printf(&un, " unless %s(", q->name);
@@ -786,12 +806,74 @@ static void gen_rule(sb *norma, sb *lp, int hi, bool base)
             sb_printf(lp, "%s%s", k++ ? ", " : "", sb_str(&g.disj_lp[b]));
         if (ul.n)
             sb_printf(lp, "%s%s", k++ ? ", " : "", sb_str(&ul));
+        if (blk) {
+            const char *args = strchr(sb_str(&hl), '(');
+            sb_printf(lp, "%snot %s%s", k++ ? ", " : "", blk, args ? args : "");
+        }
         sb_printf(lp, ".  %% r%d\n", id);
     }
     free(hn.s);
     free(hl.s);
     free(un.s);
     free(ul.s);
+}
+
+/* Generates `rule rN exception to rA, …: [not] HEAD if BODY` for derived predicate
+ * hi, over predicates of lower levels. targets[k] says whether rule first+k is
+ * excepted. clingo: blk(u) :- body (and, for a positive head, p(u) :- body). */
+static void gen_exception(sb *norma, sb *lp, int hi, bool neg, int first, int n,
+                          const bool *targets, const char *blk)
+{
+    static rulegen g;
+    const pred *h = &preds[hi];
+    g.nvars = 0;
+    g.nlits = 0;
+    sb bn = {0}, bl = {0}, hn = {0}, hl = {0};
+    argmode m = {V_ATOM, false};
+    int natoms = range(1, 2);
+    for (int i = 0; i < natoms; i++) {
+        if (i) {
+            sb_printf(&bn, " and ");
+            sb_printf(&bl, ", ");
+        }
+        gen_atom(&g, pick_pred(h->level, true, false), m, &bn, &bl);
+    }
+    if (chance(30)) {
+        sb tn = {0}, tl = {0};
+        if (gen_not(&g, h->level, V_ATOM, -1, &tn, &tl)) {
+            sb_printf(&bn, " and %s", sb_str(&tn));
+            sb_printf(&bl, ", %s", sb_str(&tl));
+        }
+        free(tn.s);
+        free(tl.s);
+    }
+    for (int a = 0; a < h->arity; a++) {
+        sb_printf(&hn, "%s", a ? ", " : "");
+        sb_printf(&hl, "%s", a ? "," : "");
+        int v = chance(85) ? pick_var(&g, h->ty[a], V_ATOM) : -1;
+        if (v >= 0) {
+            put_var(&hn, &hl, v);
+        } else {
+            int c = h->ty[a] == T_D ? rnd(ndom) : small_int();
+            sb_printf(&hn, h->ty[a] == T_D ? "c%d" : "%d", c);
+            sb_printf(&hl, h->ty[a] == T_D ? "c%d" : "%d", c);
+        }
+    }
+    int id = nrules++;
+    sb_printf(norma, "rule r%d exception to ", id);
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (targets[i])
+            sb_printf(norma, "%sr%d", k++ ? ", " : "", first + i);
+    sb_printf(norma, ": %s%s(%s) if %s\n", neg ? "not " : "", h->name, sb_str(&hn), sb_str(&bn));
+    const char *open = h->arity ? "(" : "", *close = h->arity ? ")" : "";
+    sb_printf(lp, "%s%s%s%s :- %s.  %% r%d\n", blk, open, sb_str(&hl), close, sb_str(&bl), id);
+    if (!neg)
+        sb_printf(lp, "%s%s%s%s :- %s.  %% r%d\n", h->name, open, sb_str(&hl), close, sb_str(&bl), id);
+    free(bn.s);
+    free(bl.s);
+    free(hn.s);
+    free(hl.s);
 }
 
 /* ---- programs ------------------------------------------------------------------------ */
@@ -897,9 +979,19 @@ static void gen_program(uint64_t seed, sb *norma, sb *lp)
     for (int i = 0; i < npreds; i++) {
         if (preds[i].input)
             continue;
-        int n = range(1, 3);
+        int n = range(1, 3), first = nrules;
+        /* sometimes an exception: a negative one to every rule of the predicate (so
+         * nothing conflicts), a positive one to some of them */
+        bool exc = chance(15) && feature("except"), neg = chance(60), targets[3];
+        char blk[16];
+        snprintf(blk, sizeof blk, "blk%d", i);
+        int k0 = rnd(n);
         for (int k = 0; k < n; k++)
-            gen_rule(norma, lp, i, k == 0 && chance(80));
+            targets[k] = exc && (neg || k == k0 || chance(50));
+        for (int k = 0; k < n; k++)
+            gen_rule(norma, lp, i, k == 0 && chance(80), targets[k] ? blk : NULL);
+        if (exc)
+            gen_exception(norma, lp, i, neg, first, n, targets, blk);
     }
     for (int i = 0; i < npreds; i++)
         if (!preds[i].input)

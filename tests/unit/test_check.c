@@ -489,3 +489,140 @@ Test(check, open_predicate_over_declared_entity_type)
         "illegal(v1)\n"));
     expect_clean(r);
 }
+
+/* ---- law-in-time builtins ([rule.builtin]) ------------------------------------------ */
+
+static bool date_is(nm_pdate d, int y, int m, int dd)
+{
+    return d.present && d.y == y && d.m == m && d.d == dd;
+}
+
+Test(check, builtins_are_fixed_predicates)
+{
+    result r = check_src(with_prelude(
+        "pred t(p: Entity)\n"
+        "rule base [解释 第1条]: nsp(p) if provides(p, _)\n"
+        "rule a [解释 第2条]: t(p) if nsp(p) and decision_date(d) and\n"
+        "  in_force_on([解释 第3条], d) and rule_in_force_on(base, d)\n"
+        "rule b [解释 第2条]: t(p) if nsp(p) and 裁判日(d) and 施行于([解释], d) and\n"
+        "  规则施行于(base, d)\n"));
+    expect_clean(r);
+    nm_program *p = r.prog;
+    static const char *names[] = {"in_force_on", "rule_in_force_on", "decision_date"};
+    static const char *aliases[] = {"施行于", "规则施行于", "裁判日"};
+    for (int k = 0; k < NM_BUILTIN__COUNT; k++) {
+        cr_assert_eq(p->preds[k].origin, NM_ORIGIN_BUILTIN);
+        cr_assert_eq((int)p->preds[k].builtin, k);
+        cr_assert_str_eq(p->preds[k].name, names[k]);
+        cr_assert_str_eq(p->preds[k].alias, aliases[k]);
+        cr_assert_eq(p->preds[k].mode, NM_PRED_INPUT);
+        cr_assert_eq(p->preds[k].stratum, -1);
+        cr_assert_eq(p->preds[k].nrules, 0);
+        cr_assert_eq(nm_program_pred(p, names[k]), k);
+        cr_assert_eq(nm_program_pred(p, aliases[k]), k);
+    }
+    cr_assert_eq(p->preds[NM_BUILTIN_IN_FORCE_ON].arg_types[0], NM_TY_CITE);
+    cr_assert_eq(p->preds[NM_BUILTIN_IN_FORCE_ON].arg_types[1], NM_TY_DATE);
+    cr_assert_eq(p->preds[NM_BUILTIN_RULE_IN_FORCE_ON].arg_types[0], NM_TY_RULE);
+    cr_assert_eq(p->types[NM_TY_RULE].kind, NM_TY_RULE);
+    /* both spellings resolve to the same atoms */
+    for (int ri = nm_program_rule(p, "a"); ri <= nm_program_rule(p, "b"); ri++) {
+        const nm_pformula *f = p->rules[ri].body;
+        /* ((((nsp and dd) and iff) and riff)) — the last conjunct first */
+        const nm_patom *riff = &f->u.bin.rhs->u.atom;
+        const nm_patom *iff = &f->u.bin.lhs->u.bin.rhs->u.atom;
+        const nm_patom *dd = &f->u.bin.lhs->u.bin.lhs->u.bin.rhs->u.atom;
+        cr_assert_eq(dd->pred, NM_BUILTIN_DECISION_DATE);
+        cr_assert_eq(iff->pred, NM_BUILTIN_IN_FORCE_ON);
+        cr_assert_eq(iff->args[0]->kind, NM_E_LIT);
+        cr_assert_eq(iff->args[0]->u.lit.kind, NM_LIT_CITE);
+        cr_assert_eq(iff->args[0]->u.lit.cite.source, nm_program_source(p, "解释"));
+        cr_assert_eq(riff->pred, NM_BUILTIN_RULE_IN_FORCE_ON);
+        cr_assert_eq(riff->args[0]->kind, NM_E_RULE);
+        cr_assert_eq(riff->args[0]->type, NM_TY_RULE);
+        cr_assert_eq(riff->args[0]->u.rule, nm_program_rule(p, "base"));
+        /* the label is no variable: p and d are */
+        cr_assert_eq(p->rules[ri].nvars, 2);
+    }
+    /* no dependency on a builtin: t and nsp are ordinary strata */
+    cr_assert_eq(p->nstrata, 2);
+    const char *d = dump(p);
+    cr_assert(strstr(d, "rule_in_force_on(rule:base, $1:d)"), "%s", d);
+    cr_assert_null(strstr(d, "pred in_force_on"), "%s", d);
+}
+
+Test(check, builtins_are_reserved_and_not_concluded)
+{
+    result r = check_src(with_prelude(
+        "pred decision_date(d: date) input\n"
+        "list 施行于: Service = storage\n"
+        "rule r: in_force_on([解释 第1条], 2020-01-01)\n"
+        "rule s: 裁判日(d) if provides(_, _) and d = 2020-01-01\n"
+        "decision_date(2020-01-01)\n"
+        "case c:\n"
+        "  found 规则施行于(r, 2020-01-01)\n"));
+    cr_assert_null(r.prog);
+    cr_assert_eq(nm_diags_errors(r.diags), 6, "%s", r.text);
+    expect_has(r, "'decision_date' is reserved: it names a builtin");
+    expect_has(r, "'施行于' is reserved: it names a builtin");
+    expect_has(r, "rule 'r' concludes 'in_force_on', which is a builtin");
+    expect_has(r, "rule 's' concludes '裁判日', which is a builtin");
+    expect_has(r, "'decision_date' is a builtin; facts are given only");
+    expect_has(r, "'规则施行于' is a builtin; findings are given only");
+}
+
+Test(check, builtin_range_restriction)
+{
+    result r = check_src(with_prelude(
+        "pred t(p: Entity)\n"
+        "rule a: t(p) if nsp(p) and in_force_on(c, d)\n"
+        "rule b: t(p) if nsp(p) and decision_date(d) and in_force_on([解释 第1条], d + 1 day)\n"
+        "rule c: t(p) if nsp(p) and not rule_in_force_on(b, d)\n"
+        "rule e: t(p) if nsp(p) and (decision_date(d) or in_force_on([解释], d))\n"));
+    cr_assert_null(r.prog);
+    cr_assert_eq(nm_diags_errors(r.diags), 4, "%s", r.text);
+    expect_has(r, "variable 'c' in 'in_force_on' is not bound");
+    expect_has(r, "variable 'd' in 'in_force_on' is not bound");
+    expect_has(r, "variable 'd' in a negated condition is not bound");
+    /* rule e: the branch without decision_date leaves d unbound (4th error) */
+}
+
+Test(check, rule_effective_window)
+{
+    result r = check_src(
+        "source 刑法 \"刑法\" rank 法律 in_force 1997-10-01:\n"
+        "  articles 第1条 .. 第452条\n"
+        "  article 第286条之一 in_force 2015-11-01\n"
+        "  article 第303条 in_force 1997-10-01 until 2006-06-28\n"
+        "  article 第303条 in_force 2006-06-29 until 2020-12-31\n"
+        "source 新法 \"新法\" rank 司法解释 in_force 2019-11-01 until 2030-01-01:\n"
+        "  articles 第1条 .. 第9条\n"
+        "source 论文 \"论文\" rank doctrine in_force 2021-01-01 until 2021-01-02:\n"
+        "  article 3.1\n"
+        "pred q(x: int) input\n"
+        "pred p(x: int)\n"
+        "rule free: p(x) if q(x)\n"
+        "rule own in_force 2000-01-01 until 2025-05-05: p(x) if q(x)\n"
+        "rule art [刑法 第286条之一 第1款] [论文 3.1]: p(x) if q(x)\n"
+        "rule versions [刑法 第303条 第2款]: p(x) if q(x)\n"
+        "rule both [新法 第2条] [刑法 第303条] in_force 2018-01-01: p(x) if q(x) unless q(0)\n"
+        "rule never [新法] until 2000-01-01: p(x) if q(x)\n");
+    expect_clean(r);
+    nm_program *p = r.prog;
+    const nm_prule *ru = &p->rules[nm_program_rule(p, "free")];
+    cr_assert(!ru->eff_from.present && !ru->eff_until.present);
+    ru = &p->rules[nm_program_rule(p, "own")];
+    cr_assert(date_is(ru->eff_from, 2000, 1, 1) && date_is(ru->eff_until, 2025, 5, 5));
+    ru = &p->rules[nm_program_rule(p, "art")];   /* the doctrine citation does not narrow */
+    cr_assert(date_is(ru->eff_from, 2015, 11, 1) && !ru->eff_until.present);
+    ru = &p->rules[nm_program_rule(p, "versions")];   /* both versions of 第303条 */
+    cr_assert(date_is(ru->eff_from, 1997, 10, 1) && date_is(ru->eff_until, 2020, 12, 31));
+    int b = nm_program_rule(p, "both");
+    ru = &p->rules[b];
+    cr_assert(date_is(ru->eff_from, 2019, 11, 1) && date_is(ru->eff_until, 2020, 12, 31));
+    cr_assert(p->rules[b + 1].block_only);
+    cr_assert(date_is(p->rules[b + 1].eff_from, 2019, 11, 1));
+    cr_assert(date_is(p->rules[b + 1].eff_until, 2020, 12, 31));
+    ru = &p->rules[nm_program_rule(p, "never")];   /* empty: until before from */
+    cr_assert(date_is(ru->eff_from, 2019, 11, 1) && date_is(ru->eff_until, 2000, 1, 1));
+}
