@@ -1,13 +1,15 @@
 /* tc_micro.c — micro-benchmark of the evaluator core (rel + plan + eval): transitive
  * closure of a random graph (1,000 nodes, 10,000 distinct edges, fixed seed), run
  * five times; prints the median time per derivation attempt (a head tuple built and
- * offered to the relation's hash set). Usage: tc_micro [nodes edges runs]. */
+ * offered to the relation's hash set). Usage: tc_micro [nodes edges runs [prov]];
+ * `prov` records provenance (rule, height per tuple) to measure its cost. */
 #include "eval.h"
 #include "plan.h"
 
 #include <gc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
@@ -32,8 +34,9 @@ int main(int argc, char **argv)
     int nodes = argc > 1 ? atoi(argv[1]) : 1000;
     int edges = argc > 2 ? atoi(argv[2]) : 10000;
     int runs = argc > 3 ? atoi(argv[3]) : 5;
+    bool prov = argc > 4 && strcmp(argv[4], "prov") == 0;
     if (nodes < 1 || edges < 0 || runs < 1 || (long)edges > (long)nodes * nodes) {
-        fprintf(stderr, "usage: tc_micro [nodes edges runs]\n");
+        fprintf(stderr, "usage: tc_micro [nodes edges runs [prov]]\n");
         return 2;
     }
 
@@ -72,6 +75,8 @@ int main(int argc, char **argv)
     size_t bytes = 0;
     for (int i = 0; i < runs; i++) {
         nm_eval *e = nm_eval_new(p);
+        if (prov)
+            nm_eval_enable_provenance(e);
         for (int j = 0; j < edges; j++)
             nm_eval_add_fact(e, edge, graph[j]);
         GC_gcollect();

@@ -14,6 +14,9 @@ static const char *usage_text =
     "  check FILE|DIR...   parse and check rule files; report every error\n"
     "  run FILE|DIR...     check, evaluate, and print the derived atoms (or the\n"
     "                      answers to --query), in value order\n"
+    "  test FILE|DIR...    evaluate every case and check its expect lines;\n"
+    "                      ends with 'N passed, N failed' (options: --case NAME,\n"
+    "                      --strict, -v to list passing expectations)\n"
     "\n"
     "options for check and run:\n"
     "  --path DIR            add DIR to the module search path (repeatable)\n"
@@ -51,6 +54,8 @@ typedef struct load_opts {
     nm_diag_format diag_format;
     bool dump_ast;
     bool is_run;            /* accept the options of `run` */
+    bool is_test;           /* accept the options of `test` */
+    bool verbose;
     const char **paths;
     int npaths;
     const char **queries;
@@ -104,6 +109,15 @@ static int parse_load_args(int argc, char **argv, load_opts *o, nm_engine *e)
                 nm_engine_add_search_path(e, argv[++i]);
             else
                 nm_engine_set_stdlib(e, argv[++i]);
+        } else if (o->is_test && (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)) {
+            o->verbose = true;
+        } else if (o->is_test && (strcmp(a, "--strict") == 0 || strcmp(a, "--case") == 0)) {
+            if (a[2] == 's')
+                o->run.strict = true;
+            else if (i + 1 >= argc)
+                return usage_error("option '%s' needs a value", a);
+            else
+                o->run.case_name = argv[++i];
         } else if (o->is_run && strcmp(a, "--strict") == 0) {
             o->run.strict = true;
         } else if (o->is_run && strcmp(a, "--no-provenance") == 0) {
@@ -208,6 +222,35 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
+static int cmd_test(int argc, char **argv)
+{
+    nm_engine *e = nm_engine_new();
+    load_opts o = {.is_test = true};
+    int rc = parse_load_args(argc, argv, &o, e);
+    if (rc)
+        return rc;
+    for (int i = 0; i < o.npaths; i++)
+        nm_engine_load_path(e, o.paths[i]);
+    if (nm_engine_unreadable(e)) {
+        print_diags(e, &o);
+        return NM_EXIT_USAGE;
+    }
+    if (!nm_engine_check(e)) {
+        print_diags(e, &o);
+        return NM_EXIT_FAIL;
+    }
+    nm_test_options to = {.strict = o.run.strict, .verbose = o.verbose,
+                          .only_case = o.run.case_name};
+    nm_test_summary s = nm_engine_test(e, &to, stdout);
+    if (nm_engine_error_count(e) || nm_engine_warning_count(e))
+        print_diags(e, &o);
+    if (o.run.case_name && s.cases == 0) {
+        fprintf(stderr, "norma: no case named '%s'\n", o.run.case_name);
+        return NM_EXIT_USAGE;
+    }
+    return s.failed || nm_engine_error_count(e) ? NM_EXIT_FAIL : NM_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     nm_init();
@@ -226,5 +269,7 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "test") == 0)
+        return cmd_test(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "norma.h"
 #include "program.h"
+#include "value.h"
 
 typedef struct loaded {
     nm_ast_file *ast;
@@ -26,5 +27,14 @@ struct nm_engine {
     nm_program *program;
     nm_vec extra_facts;     /* texts of facts added through nm_engine_add_fact */
 };
+
+/* model.c, for test.c: the answers matching a pattern (wild[j]: argument j matches
+ * anything), the lowered program of a model, a row of answers, and the rule that
+ * concluded a yes atom (NULL for an input fact or without provenance). */
+struct nm_lowered;
+nm_answers *nm_model_match(nm_model *m, int pred, const nm_cell *cells, const bool *wild);
+const struct nm_lowered *nm_model_lowered(const nm_model *m);
+const nm_cell *nm_answers_row(const nm_answers *a, int i);
+const nm_prule *nm_model_concluded_by(const nm_model *m, int pred, const nm_cell *t);
 
 #endif

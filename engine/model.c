@@ -628,3 +628,37 @@ void nm_model_print(const nm_model *m, FILE *out)
             nm_answer_print(a, i, out);
     }
 }
+
+/* ---- for engine/test.c (engine_int.h) ------------------------------------------------ */
+
+nm_answers *nm_model_match(nm_model *m, int pred, const nm_cell *cells, const bool *wild)
+{
+    const nm_ppred *pd = &m->lw->prog->preds[pred];
+    query q = {.pred = pred, .nargs = pd->arity};
+    q.cells = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(pd->arity + 1));
+    q.var = nm_alloc_atomic(sizeof(int) * (size_t)(pd->arity + 1));
+    for (int j = 0; j < pd->arity; j++) {
+        q.cells[j] = cells[j];
+        q.var[j] = wild[j] ? -2 : -1;
+    }
+    return answers_of(m, &q);
+}
+
+const nm_lowered *nm_model_lowered(const nm_model *m) { return m->lw; }
+
+const nm_cell *nm_answers_row(const nm_answers *a, int i)
+{
+    return a->cells + (size_t)i * (size_t)a->arity;
+}
+
+const nm_prule *nm_model_concluded_by(const nm_model *m, int pred, const nm_cell *t)
+{
+    nm_rel *rel = nm_eval_rel(m->ev, m->lw->pred_raw_rel[pred]);
+    nm_row row = nm_rel_find(rel, t);
+    if (row == NM_ROW_NONE || !rel->prov)
+        return NULL;
+    uint32_t r = nm_rel_prov_rule(rel, row);
+    if (r == UINT32_MAX)
+        return NULL;
+    return nm_plan_rule_at(m->lw->plan, (int)r)->origin;
+}

@@ -108,6 +108,26 @@ const char *nm_answers_text(const nm_answers *a, int i);
 const char *nm_answers_arg(const nm_answers *a, int i, int j);
 int nm_answers_arity(const nm_answers *a);
 
+/* ---- cases as tests ([sem.case], [cli.test]) ---------------------------------------- */
+
+typedef struct nm_test_options {
+    bool strict;                /* evaluate every case with presumptions dropped */
+    bool verbose;               /* also list the expectations that pass */
+    const char *only_case;      /* run only this case; NULL: all */
+} nm_test_options;
+
+typedef struct nm_test_summary {
+    int cases;
+    int passed, failed;         /* expectations */
+} nm_test_summary;
+
+/* Evaluates every case of the checked program (in declaration order) and checks its
+ * `expect` lines, writing a report to out: per case a line with its counts, each
+ * failing expectation with its location and what was found, and at the end the line
+ * "N passed, N failed". Diagnostics of cases that cannot be evaluated are recorded in
+ * the engine. */
+nm_test_summary nm_engine_test(nm_engine *e, const nm_test_options *opt, FILE *out);
+
 /* Writes every derived predicate's yes and unknown atoms, predicates in declaration
  * order, atoms in value order, one per line as nm_answer_print does. */
 void nm_model_print(const nm_model *m, FILE *out);

@@ -14,6 +14,7 @@ typedef struct pctx {
     int max_depth;
     int *rel_pred;              /* relation → predicate, -1 for internal relations */
     bool *rel_false;            /* relation holds explicitly false atoms */
+    int *cert_of;               /* a possible relation P(…) → its certain one, else -1 */
 } pctx;
 
 static bool has_suffix_part(const char *name, const char *part)
@@ -283,12 +284,20 @@ static const nm_pfact *find_fact(const pctx *c, int rel, const nm_cell *tuple)
 
 static nm_prov_tree *atom_node(const pctx *c, int rel, nm_row row, int depth);
 
+/* A possible atom that is not certain: unknown ([sem.three]). */
+static bool is_unknown(const pctx *c, int rel, const nm_cell *tuple)
+{
+    int cert = c->cert_of[rel];
+    return cert >= 0 && !nm_rel_contains(nm_eval_rel(c->ev, cert), tuple);
+}
+
 /* The rule whose `~blocked` relation is rel, or NULL. */
 static const nm_prule *blocked_rule(const pctx *c, int rel)
 {
     const nm_program *p = c->lw->prog;
     for (int i = 0; i < p->nrules; i++)
-        if (c->lw->rule_blocked_rel && c->lw->rule_blocked_rel[i] == rel)
+        if ((c->lw->rule_blocked_rel && c->lw->rule_blocked_rel[i] == rel) ||
+            (c->lw->rule_blocked_poss_rel && c->lw->rule_blocked_poss_rel[i] == rel))
             return &p->rules[i];
     const char *name = nm_plan_rel(c->plan, rel)->name;
     const char *tilde = strstr(name, "~blocked");
@@ -381,7 +390,12 @@ static void add_body(const pctx *c, nm_prov_tree *t, int rule, const nm_cell *tu
             nm_prov_tree *n = new_node(NM_PROV_NOT, NULL);
             n->rel = op->rel;
             nm_buf_puts(&b, "not ");
-            if (is_aux(c, op->rel))
+            if (c->rel_false[op->rel]) {
+                /* `not p~false(…)`: the atom is not concluded false */
+                nm_buf_putc(&b, '(');
+                put_op_atom(c, r, &w, op, &b);
+                nm_buf_putc(&b, ')');
+            } else if (is_aux(c, op->rel))
                 put_aux(c, &w, op->rel, 0, &b);
             else
                 put_op_atom(c, r, &w, op, &b);
@@ -411,7 +425,25 @@ static nm_prov_tree *atom_node(const pctx *c, int rel, nm_row row, int depth)
     nm_rel *r = nm_eval_rel(c->ev, rel);
     const nm_cell *tuple = nm_rel_row(r, row);
     uint32_t rule = nm_rel_prov_rule(r, row);
+    if (rule != UINT32_MAX && !nm_plan_rule_at(c->plan, (int)rule)->origin) {
+        /* a rule of lowering's own (C(p) = C(p⁺) minus P(p⁻)): the tree of the
+         * atom its first positive literal matched, under this atom's name */
+        nm_eval_witness w;
+        const nm_plan_rule *pr = nm_plan_rule_at(c->plan, (int)rule);
+        if (nm_eval_witness_find(c->ev, (int)rule, tuple, nm_rel_prov_height(r, row), &w))
+            for (int i = 0; i < pr->body.n; i++)
+                if (pr->body.ops[i].kind == NM_OP_ATOM) {
+                    nm_prov_tree *t = atom_node(c, pr->body.ops[i].rel, w.row[i], depth);
+                    nm_buf b = {0};
+                    put_atom(c, rel, tuple, r->arity, &b);
+                    t->text = nm_buf_str(&b);
+                    t->rel = rel;
+                    t->unknown = is_unknown(c, rel, tuple);
+                    return t;
+                }
+    }
     nm_prov_tree *t = new_node(rule == UINT32_MAX ? NM_PROV_FACT : NM_PROV_RULE, NULL);
+    t->unknown = is_unknown(c, rel, tuple);
     nm_buf b = {0};
     put_atom(c, rel, tuple, r->arity, &b);
     t->text = nm_buf_str(&b);
@@ -455,21 +487,31 @@ nm_prov_tree *nm_prov_build(const nm_lowered *lw, const nm_eval *ev, int rel,
     nm_row row = nm_rel_find(r, tuple);
     if (row == NM_ROW_NONE)
         return NULL;
-    pctx c = {lw, ev, p, max_depth, NULL, NULL};
+    pctx c = {lw, ev, p, max_depth, NULL, NULL, NULL};
     size_t n = (size_t)(p->rels.n ? p->rels.n : 1);
     c.rel_pred = nm_alloc_atomic(sizeof *c.rel_pred * n);
     c.rel_false = nm_alloc_atomic(sizeof *c.rel_false * n);
+    c.cert_of = nm_alloc_atomic(sizeof *c.cert_of * n);
     for (int i = 0; i < p->rels.n; i++) {
-        c.rel_pred[i] = -1;
+        c.rel_pred[i] = c.cert_of[i] = -1;
         c.rel_false[i] = false;
     }
+    /* the relations of each predicate: C(p), P(p), C(p⁺), C(p⁻), P(p⁻) */
     for (int k = 0; k < lw->prog->npreds; k++) {
-        if (lw->pred_rel && lw->pred_rel[k] >= 0 && lw->pred_rel[k] < p->rels.n)
-            c.rel_pred[lw->pred_rel[k]] = k;
-        if (lw->pred_false_rel && lw->pred_false_rel[k] >= 0 && lw->pred_false_rel[k] < p->rels.n) {
-            c.rel_pred[lw->pred_false_rel[k]] = k;
-            c.rel_false[lw->pred_false_rel[k]] = true;
-        }
+        int true_rels[3] = {lw->pred_rel[k], lw->pred_poss_rel[k], lw->pred_raw_rel[k]};
+        int false_rels[2] = {lw->pred_false_rel[k], lw->pred_false_poss_rel[k]};
+        for (int j = 0; j < 3; j++)
+            if (true_rels[j] >= 0 && true_rels[j] < p->rels.n)
+                c.rel_pred[true_rels[j]] = k;
+        for (int j = 0; j < 2; j++)
+            if (false_rels[j] >= 0 && false_rels[j] < p->rels.n) {
+                c.rel_pred[false_rels[j]] = k;
+                c.rel_false[false_rels[j]] = true;
+            }
+        if (lw->pred_poss_rel[k] >= 0 && lw->pred_poss_rel[k] != lw->pred_rel[k])
+            c.cert_of[lw->pred_poss_rel[k]] = lw->pred_rel[k];
+        if (lw->pred_false_poss_rel[k] >= 0 && lw->pred_false_poss_rel[k] != lw->pred_false_rel[k])
+            c.cert_of[lw->pred_false_poss_rel[k]] = lw->pred_false_rel[k];
     }
     return atom_node(&c, rel, row, 0);
 }
@@ -491,8 +533,12 @@ static void dump(const nm_prov_tree *t, int depth, nm_buf *out)
             nm_buf_putc(out, ' ');
             nm_citation_format(r->cites[i].cite, out);
         }
+        if (t->unknown)
+            nm_buf_puts(out, " [unknown]");
     } else if (t->kind == NM_PROV_FACT) {
-        if (t->fact && t->fact->atom.span.file)
+        if (t->unknown)
+            nm_buf_puts(out, "  [unknown]");
+        else if (t->fact && t->fact->atom.span.file)
             nm_buf_printf(out, "  [fact %s:%d]", t->fact->atom.span.file->path,
                           t->fact->atom.span.line);
         else

@@ -40,17 +40,22 @@ struct nm_prov_tree {
     int branch, nbranches;      /* RULE: the branch (1-based) among the rule's branches */
     const nm_pfact *fact;       /* FACT: the program fact, NULL when not found (facts
                                    added through the API, builtins) */
+    bool unknown;               /* RULE, FACT: a possible atom that is not certain
+                                   (trees of unknown atoms are built from P) */
     nm_cell value;              /* AGG: the aggregate's value */
     int nchildren;
     nm_prov_tree **children;
 };
 
-/* The explanation tree of the atom `tuple` of relation `rel` (plan relation id,
- * e.g. lw->pred_rel[pred]) in the evaluated ev, which must have had
+/* The explanation tree of the atom `tuple` of relation `rel` (plan relation id:
+ * lw->pred_rel[pred] for a yes atom, lw->pred_poss_rel[pred] for an unknown one,
+ * the ~false relations for explicitly false atoms) in the evaluated ev, which must have had
  * nm_eval_enable_provenance before its facts were added. Nodes below depth
  * max_depth (root: depth 0) are cut: a rule node at depth max_depth gets one
  * NM_PROV_MORE child instead of its body (max_depth < 0: no bound). Auxiliary
- * relations (`~aux`) never appear as nodes: their witness's children are inlined.
+ * relations (`~aux`) never appear as nodes: their witness's children are inlined;
+ * an atom derived by a rule lowering added itself (no origin: C(p) = C(p⁺) minus
+ * P(p⁻)) shows the tree of the atom that rule read.
  * NULL when the atom is not in the relation or provenance was not recorded. */
 nm_prov_tree *nm_prov_build(const nm_lowered *lw, const nm_eval *ev, int rel,
                             const nm_cell *tuple, int max_depth);
@@ -58,7 +63,8 @@ nm_prov_tree *nm_prov_build(const nm_lowered *lw, const nm_eval *ev, int rel,
 /* A stable text form for tests and `--why`: one node per line, two spaces of
  * indentation per level; a rule node is `atom  [label] [citation]…` (`[label,
  * branch k]` when the rule has several branches), an input is `atom  [fact
- * file:line]` (`[fact]` when its source is unknown); other nodes are their text. */
+ * file:line]` (`[fact]` when its source is unknown); an unknown atom's line ends in
+ * `[unknown]` (an unknown input shows only that); other nodes are their text. */
 void nm_prov_dump(const nm_prov_tree *t, nm_buf *out);
 
 #endif
