@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fmt.h"
 #include "norma.h"
 
 static const char *usage_text =
@@ -17,6 +19,9 @@ static const char *usage_text =
     "  test FILE|DIR...    evaluate every case and check its expect lines;\n"
     "                      ends with 'N passed, N failed' (options: --case NAME,\n"
     "                      --strict, -v to list passing expectations)\n"
+    "  fmt FILE|DIR...     print rule files in canonical layout, comments kept;\n"
+    "                      --check: list the files that would change (exit 1),\n"
+    "                      -w: rewrite them in place (never a file that does not parse)\n"
     "\n"
     "options for check and run:\n"
     "  --path DIR            add DIR to the module search path (repeatable)\n"
@@ -32,6 +37,11 @@ static const char *usage_text =
     "  --strict              drop presumptions: presumed-false facts become unknown\n"
     "  --no-provenance       do not record how each atom was derived\n"
     "  --fact ATOM           add a fact of an input predicate (repeatable)\n"
+    "  --facts DIR           load the fact files PRED.tsv, PRED.csv, PRED.jsonl of DIR\n"
+    "                        (repeatable)\n"
+    "  --output DIR          write derived relations to DIR/PRED.tsv instead of printing\n"
+    "  --output-preds P,Q    the predicates --output writes (default: every derived one)\n"
+    "  --verdicts FILE       write the answers as JSON Lines to FILE ('-': stdout)\n"
     "  --max-tuples N        stop when more than N tuples are derived (default 100000000)\n"
     "  --max-iterations N    stop when a stratum needs more than N iterations\n"
     "  --timeout SECONDS     stop after SECONDS of evaluation\n"
@@ -62,6 +72,11 @@ typedef struct load_opts {
     int nqueries;
     const char **facts;
     int nfacts;
+    const char **fact_dirs;     /* --facts */
+    int nfact_dirs;
+    const char *output_dir;     /* --output */
+    const char *output_preds;   /* --output-preds, comma-separated */
+    const char *verdicts;       /* --verdicts */
     nm_run_options run;
 } load_opts;
 
@@ -85,6 +100,7 @@ static int parse_load_args(int argc, char **argv, load_opts *o, nm_engine *e)
     o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
     o->queries = calloc((size_t)argc + 1, sizeof *o->queries);
     o->facts = calloc((size_t)argc + 1, sizeof *o->facts);
+    o->fact_dirs = calloc((size_t)argc + 1, sizeof *o->fact_dirs);
     if (!o->paths || !o->queries || !o->facts)
         return NM_EXIT_USAGE;
     bool only_paths = false;
@@ -126,6 +142,20 @@ static int parse_load_args(int argc, char **argv, load_opts *o, nm_engine *e)
             if (i + 1 >= argc)
                 return usage_error("option '%s' needs a date", a);
             o->run.at = argv[++i];
+        } else if (o->is_run && (strcmp(a, "--facts") == 0 || strcmp(a, "--output") == 0 ||
+                                 strcmp(a, "--output-preds") == 0 ||
+                                 strcmp(a, "--verdicts") == 0)) {
+            if (i + 1 >= argc || !o->fact_dirs)
+                return usage_error("option '%s' needs a value", a);
+            const char *v = argv[++i];
+            if (strcmp(a, "--facts") == 0)
+                o->fact_dirs[o->nfact_dirs++] = v;
+            else if (strcmp(a, "--output") == 0)
+                o->output_dir = v;
+            else if (strcmp(a, "--output-preds") == 0)
+                o->output_preds = v;
+            else
+                o->verdicts = v;
         } else if (o->is_run && (strcmp(a, "--query") == 0 || strcmp(a, "--case") == 0 ||
                                  strcmp(a, "--fact") == 0)) {
             if (i + 1 >= argc)
@@ -188,6 +218,26 @@ static void print_diags(nm_engine *e, const load_opts *o)
                                 o->diag_format);
 }
 
+/* Writes --output and --verdicts; 0 or an exit status. */
+static int write_outputs(nm_model *m, const load_opts *o)
+{
+    if (o->output_dir) {
+        const char *preds[256];
+        int n = 0;
+        char *list = o->output_preds ? strdup(o->output_preds) : NULL;
+        for (char *save = NULL, *tok = list ? strtok_r(list, ",", &save) : NULL; tok && n < 256;
+             tok = strtok_r(NULL, ",", &save))
+            preds[n++] = tok;
+        bool ok = nm_model_write_relations(m, o->output_dir, preds, n);
+        free(list);
+        if (!ok)
+            return NM_EXIT_FAIL;
+    }
+    if (o->verdicts && !nm_model_write_verdicts(m, o->verdicts, o->queries, o->nqueries))
+        return NM_EXIT_FAIL;
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     nm_engine *e = nm_engine_new();
@@ -202,13 +252,28 @@ static int cmd_run(int argc, char **argv)
         return NM_EXIT_USAGE;
     }
     bool ok = nm_engine_check(e);
+    if (ok && isatty(fileno(stderr)))
+        nm_engine_set_progress(e, stderr);
+    for (int i = 0; ok && i < o.nfact_dirs; i++)
+        ok = nm_engine_load_facts_dir(e, o.fact_dirs[i]);
+    if (nm_engine_unreadable(e)) {
+        print_diags(e, &o);
+        return NM_EXIT_USAGE;
+    }
     for (int i = 0; ok && i < o.nfacts; i++)
         ok = nm_engine_add_fact(e, o.facts[i]);
     nm_model *m = ok ? nm_engine_run(e, &o.run) : NULL;
     int status = m ? NM_EXIT_OK : NM_EXIT_FAIL;
-    if (m && o.nqueries == 0)
+    /* with --output or --verdicts the answers go to files, not to standard output */
+    bool to_files = o.output_dir || o.verdicts;
+    if (m && to_files) {
+        int rc_out = write_outputs(m, &o);
+        if (rc_out)
+            status = rc_out;
+    }
+    if (m && o.nqueries == 0 && !to_files)
         nm_model_print(m, stdout);
-    for (int q = 0; m && q < o.nqueries; q++) {
+    for (int q = 0; m && !to_files && q < o.nqueries; q++) {
         nm_answers *a = nm_model_query(m, o.queries[q]);
         if (!a) {
             status = NM_EXIT_USAGE;
@@ -251,6 +316,35 @@ static int cmd_test(int argc, char **argv)
     return s.failed || nm_engine_error_count(e) ? NM_EXIT_FAIL : NM_EXIT_OK;
 }
 
+/* `norma fmt [--check | -w] FILE|DIR...` (SPEC [cli.fmt]). */
+static int cmd_fmt(int argc, char **argv)
+{
+    nm_fmt_mode mode = NM_FMT_PRINT;
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    int npaths = 0;
+    bool only_paths = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_paths || a[0] != '-')
+            paths[npaths++] = a;
+        else if (strcmp(a, "--") == 0)
+            only_paths = true;
+        else if (strcmp(a, "--check") == 0 && mode != NM_FMT_WRITE)
+            mode = NM_FMT_CHECK;
+        else if (strcmp(a, "-w") == 0 && mode != NM_FMT_CHECK)
+            mode = NM_FMT_WRITE;
+        else if (strcmp(a, "--check") == 0 || strcmp(a, "-w") == 0)
+            return usage_error("%s", "--check and -w cannot be combined");
+        else
+            return usage_error("unknown option '%s'", a);
+    }
+    if (npaths == 0)
+        return usage_error("%s", "no files given");
+    int rc = nm_fmt_paths(paths, npaths, mode, stdout, stderr);
+    free(paths);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     nm_init();
@@ -271,5 +365,7 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 2, argv + 2);
+    if (strcmp(cmd, "fmt") == 0)
+        return cmd_fmt(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -2143,11 +2143,18 @@ static void check_safe(safety *s, nm_pformula *f, bset bound_in)
             if (binds_nothing(&g->u.atom)) {
                 const char *bn = written_name(s->r, &g->u.atom);
                 const char *where = nm_sprintf("in '%s'", bn);
-                for (int k = 0; k < g->u.atom.nargs; k++)
-                    if (g->u.atom.args[k]) {
-                        check_expr_aggs(s, g->u.atom.args[k], b);
-                        require_bound_in(s, g->u.atom.args[k], b, where, bn);
+                for (int k = 0; k < g->u.atom.nargs; k++) {
+                    nm_pexpr *a = g->u.atom.args[k];
+                    if (!a)
+                        continue;
+                    if (a->kind == NM_E_WILD && !is_label_arg(s->r->c, g->u.atom.pred, k)) {
+                        nm_error(s->r->c->d, a->span, "E-unbound",
+                                 "'_' cannot stand in '%s', which binds nothing", bn);
+                        continue;
                     }
+                    check_expr_aggs(s, a, b);
+                    require_bound_in(s, a, b, where, bn);
+                }
                 break;
             }
             for (int k = 0; k < g->u.atom.nargs; k++) {
@@ -2165,9 +2172,16 @@ static void check_safe(safety *s, nm_pformula *f, bset bound_in)
         case NM_F_NOT: {
             nm_pformula *o = g->u.operand;
             if (o->kind == NM_F_ATOM) {
-                for (int k = 0; k < o->u.atom.nargs; k++)
-                    if (o->u.atom.args[k])
-                        require_bound(s, o->u.atom.args[k], b, "in a negated condition");
+                for (int k = 0; k < o->u.atom.nargs; k++) {
+                    nm_pexpr *a = o->u.atom.args[k];
+                    if (a && a->kind == NM_E_WILD && binds_nothing(&o->u.atom) &&
+                        !is_label_arg(s->r->c, o->u.atom.pred, k))
+                        nm_error(s->r->c->d, a->span, "E-unbound",
+                                 "'_' cannot stand in '%s', which binds nothing",
+                                 written_name(s->r, &o->u.atom));
+                    else if (a)
+                        require_bound(s, a, b, "in a negated condition");
+                }
             } else {
                 /* variables that only the negated formula binds are local to it */
                 check_safe(s, o, b);

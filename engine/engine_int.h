@@ -26,6 +26,8 @@ struct nm_engine {
     bool unreadable;        /* some path could not be read: exit 2 */
     nm_program *program;
     nm_vec extra_facts;     /* texts of facts added through nm_engine_add_fact */
+    struct nm_factset *facts;   /* rows of fact files (facts.c), NULL when none */
+    FILE *progress;         /* where fact loading shows progress; NULL: silent */
 };
 
 /* model.c, for test.c: the answers matching a pattern (wild[j]: argument j matches
@@ -34,7 +36,11 @@ struct nm_engine {
 struct nm_lowered;
 nm_answers *nm_model_match(nm_model *m, int pred, const nm_cell *cells, const bool *wild);
 const struct nm_lowered *nm_model_lowered(const nm_model *m);
+/* model.c, for output.c: the engine a model was run by (its diagnostics). */
+nm_engine *nm_model_engine(const nm_model *m);
 const nm_cell *nm_answers_row(const nm_answers *a, int i);
 const nm_prule *nm_model_concluded_by(const nm_model *m, int pred, const nm_cell *t);
+/* Does rule r (any of its alternatives) derive the certain atom t of pred? */
+bool nm_model_rule_concludes(const nm_model *m, const nm_prule *r, int pred, const nm_cell *t);
 
 #endif

@@ -926,11 +926,12 @@ static bool wrun(wctx *w, int k)
     switch (x->kind) {
     case NM_OP_ATOM: {
         const nm_rel *rel = x->rel;
-        nm_row *cand = nm_alloc_atomic(sizeof *cand * (size_t)(rel->n ? rel->n : 1));
+        nm_row one, *cand = &one;
         nm_row nc = 0;
         nm_cell key[NM_REL_MAX_ARITY];
         build_key(x, vars, key);
         if (x->access == ACC_SCAN) {
+            cand = nm_alloc_atomic(sizeof *cand * (size_t)(rel->n ? rel->n : 1));
             for (nm_row r = 0; r < rel->n; r++)
                 cand[nc++] = r;
         } else if (x->access == ACC_FIND) {
@@ -938,7 +939,13 @@ static bool wrun(wctx *w, int k)
             if (r != NM_ROW_NONE)
                 cand[nc++] = r;
         } else {
+            /* the rows of one key, counted first: no array sized by the relation */
             nm_rel_iter it;
+            nm_rel_lookup(rel, x->index, key, 0, rel->n, &it);
+            while (nm_rel_iter_next(&it) != NM_ROW_NONE)
+                nc++;
+            cand = nm_alloc_atomic(sizeof *cand * (size_t)(nc ? nc : 1));
+            nc = 0;
             nm_rel_lookup(rel, x->index, key, 0, rel->n, &it);
             for (nm_row r; (r = nm_rel_iter_next(&it)) != NM_ROW_NONE;)
                 cand[nc++] = r;

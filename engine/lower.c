@@ -41,6 +41,8 @@ typedef struct lctx {
     int fn_within[3], fn_not_within[3];
     int fn_iadd, fn_isub, fn_ineg, fn_imul[2], fn_idiv[2];
     int fn_icmp[2][6];          /* [mode][nm_plan_cmp]: interval comparisons */
+    int fn_in_force, fn_rule_in_force;
+    int fn_point[2];            /* [mode]: an interval that must be a single value */
     int naux;
     bool *blocked_done;         /* per source rule: its blocked relation is built */
 } lctx;
@@ -52,6 +54,8 @@ typedef struct rctx {
     int nvars;
     int *remap;                 /* source variable → slot */
     int nremap;
+    const nm_vec *cur;          /* the conjunction being lowered, and its literal */
+    const void *cur_lit;
 } rctx;
 
 static const char **slot_names(const rctx *rc);
@@ -137,8 +141,32 @@ static nm_num_status arith(nm_op op, nm_cell a, nm_cell b, nm_cell *out)
     }
 }
 
+/* A citation value and what it resolves to (for in_force_on). */
+typedef struct cite_entry {
+    nm_cell cell;
+    nm_pcite cite;
+} cite_entry;
+
+static void remember_cite(const nm_lowered *lw, nm_cell cell, const nm_pcite *pc)
+{
+    nm_vec *v = (nm_vec *)&lw->cites;
+    for (int i = 0; i < v->n; i++)
+        if (((cite_entry *)v->items[i])->cell == cell)
+            return;
+    cite_entry *ce = nm_alloc(sizeof *ce);
+    ce->cell = cell;
+    ce->cite = *pc;
+    nm_vec_push(v, ce);
+}
+
 bool nm_lower_const_expr(const nm_lowered *lw, const nm_pexpr *e, nm_cell *out, nm_buf *err)
 {
+    if (e->kind == NM_E_LIT && e->u.lit.kind == NM_LIT_CITE) {
+        if (!nm_lower_lit(&e->u.lit, out))
+            return false;
+        remember_cite(lw, *out, &e->u.lit.cite);
+        return true;
+    }
     switch (e->kind) {
     case NM_E_CONST:
         *out = lw->const_cell[e->u.cst];
@@ -202,6 +230,82 @@ static nm_plan_status within_fn(void *ctx, const nm_cell *a, int n, nm_cell *out
                                        : nm_date_within_before(d1, dur, d2);
     *out = nm_val_bool(true);
     return in != negate ? NM_PLAN_OK : NM_PLAN_FAIL;
+}
+
+/* ---- plan functions: law in time ([sem.time.builtin]) --------------------------------- */
+
+static bool date_in(nm_pdate from, nm_pdate until, nm_date d)
+{
+    nm_date f, u;
+    if (from.present && nm_date_from_ymd(from.y, from.m, from.d, &f) && d < f)
+        return false;
+    if (until.present && nm_date_from_ymd(until.y, until.m, until.d, &u) && d > u)
+        return false;
+    return true;
+}
+
+/* Is the cited article (any of its versions), or the whole source, in force on d? */
+static bool cite_in_force(const nm_program *p, const nm_pcite *pc, nm_date d)
+{
+    if (pc->source < 0)
+        return false;
+    const nm_psource *src = &p->sources[pc->source];
+    if (pc->article < 0)
+        return date_in(src->from, src->until, d);
+    const nm_particle *first = &src->articles[pc->article];
+    for (int i = pc->article; i < src->narticles; i++) {
+        /* the versions of one article follow each other in the source */
+        const nm_particle *a = &src->articles[i];
+        bool same = a->nparts == first->nparts;
+        for (int k = 0; same && k < a->nparts; k++)
+            same = a->parts[k].kind == first->parts[k].kind &&
+                   a->parts[k].number == first->parts[k].number && a->parts[k].sub == first->parts[k].sub;
+        if (!same)
+            break;
+        nm_pdate from = a->from.present ? a->from : src->from;
+        nm_pdate until = a->until.present ? a->until : src->until;
+        if (date_in(from, until, d))
+            return true;
+    }
+    return false;
+}
+
+/* in_force_on(c, d): args (citation, date, negated as a bool cell); ctx = lw. */
+static nm_plan_status in_force_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    const nm_lowered *lw = ctx;
+    bool negate = nm_val_get_bool(a[2]);
+    if (nm_val_kind_of(a[1]) != NM_VAL_DATE) {
+        *why = "in_force_on needs a date";
+        return NM_PLAN_ERROR;
+    }
+    const nm_pcite *pc = NULL;
+    for (int i = 0; i < lw->cites.n && !pc; i++)
+        if (((cite_entry *)lw->cites.items[i])->cell == a[0])
+            pc = &((cite_entry *)lw->cites.items[i])->cite;
+    if (!pc) {
+        *why = "in_force_on needs a citation";
+        return NM_PLAN_ERROR;
+    }
+    bool in = cite_in_force(lw->prog, pc, nm_val_get_date(a[1]));
+    *out = nm_val_bool(true);
+    return in != negate ? NM_PLAN_OK : NM_PLAN_FAIL;
+}
+
+/* rule_in_force_on(r, d): args (rule index as an int cell, d, negated as a bool cell). */
+static nm_plan_status rule_in_force_fn(void *ctx, const nm_cell *a, int n, nm_cell *out,
+                                       const char **why)
+{
+    const nm_lowered *lw = ctx;
+    int64_t r;
+    if (!nm_val_get_int(a[0], &r) || nm_val_kind_of(a[1]) != NM_VAL_DATE) {
+        *why = "rule_in_force_on needs a rule and a date";
+        return NM_PLAN_ERROR;
+    }
+    const nm_prule *pr = &lw->prog->rules[r];
+    bool in = date_in(pr->eff_from, pr->eff_until, nm_val_get_date(a[1]));
+    *out = nm_val_bool(true);
+    return in != nm_val_get_bool(a[2]) ? NM_PLAN_OK : NM_PLAN_FAIL;
 }
 
 /* ---- plan functions: intervals ([sem.agg.interval]) ----------------------------------
@@ -330,6 +434,21 @@ static nm_plan_status icmp_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, 
 #undef DEF
     *out = nm_val_bool(true);
     return ok ? NM_PLAN_OK : NM_PLAN_FAIL;
+}
+
+/* point(lo, hi): passes when lo = hi; otherwise fails (ctx CERT) or is an error
+ * (ctx POSS) that says the value is unknown. */
+static nm_plan_status point_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    if (a[0] != NM_CELL_NONE && a[1] != NM_CELL_NONE && nm_val_compare(a[0], a[1]) == 0) {
+        *out = nm_val_bool(true);
+        return NM_PLAN_OK;
+    }
+    if ((intptr_t)ctx == CERT)
+        return NM_PLAN_FAIL;
+    *why = "the value of an aggregate over open predicates is not known (it lies in an "
+           "interval); compare it with a threshold instead of using its value";
+    return NM_PLAN_ERROR;
 }
 
 /* ---- variables -------------------------------------------------------------------- */
@@ -644,8 +763,11 @@ static int read_rel(relpair r, mode m, bool negated)
     return (m == CERT) != negated ? r.cert : r.poss;
 }
 
-/* Lowers an aggregate into an AGG op of b; returns the slot of its result. */
-static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b, mode m)
+/* Lowers an aggregate into an AGG op of b; returns the slot of its result. For a sum,
+ * sign > 0 (< 0) keeps only the tuples whose value is positive (negative): the sum of
+ * max(e, 0) (of min(e, 0)), for the ends of a sum interval. */
+static int lower_agg_signed(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b, mode m,
+                            int sign)
 {
     /* local variables get fresh slots, so two aggregates of one rule that use the same
      * variable name never share a slot */
@@ -709,6 +831,9 @@ static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b, mode
             keys[nkeys++] = value;
         }
     }
+    if (sign && value >= 0)
+        nm_plan_add_cmp(&sub, sign > 0 ? NM_CMP_GT : NM_CMP_LT, nm_plan_expr_var(value),
+                        nm_plan_expr_const(nm_val_int(0)));
     nm_plan_agg_kind kind = ag->op == NM_AGG_COUNT ? NM_PLAN_AGG_COUNT
                           : ag->op == NM_AGG_SUM   ? NM_PLAN_AGG_SUM
                           : ag->op == NM_AGG_MIN   ? NM_PLAN_AGG_MIN
@@ -718,6 +843,23 @@ static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b, mode
     memcpy(rc->remap, saved, sizeof(int) * (size_t)rc->nremap);
     return result;
 }
+
+static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b, mode m)
+{
+    return lower_agg_signed(c, rc, ag, b, m, 0);
+}
+
+/* An interval has no single value to use or bind ([sem.agg.interval]); the engine
+ * only compares aggregates over open predicates. */
+typedef struct ival ival;
+static ival lower_ival(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m);
+
+/* The value of an expression over an uncertain aggregate where a single value is
+ * needed (`n = count(…)`, an argument): its interval must be a point. Where it is not,
+ * the certain variant fails and the possible one stops evaluation with a message
+ * naming the rule and the interval ([sem.agg.interval]): every value in it is
+ * possible, and enumerating them is not what a drafter meant. */
+static nm_plan_expr *point_value(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m);
 
 static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m)
 {
@@ -748,15 +890,8 @@ static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_bo
         return nm_plan_expr_call(c->fn_neg, 1, &x);
     }
     case NM_E_AGG:
-        if (formula_uncertain(c->lw, e->u.agg->body)) {
-            /* an interval has no single value to bind ([sem.agg.interval]) */
-            fail(c, nm_sprintf("%s:%d:%d: rule '%s': this aggregate ranges over open predicates, so "
-                               "its value may be unknown; compare it with a threshold instead "
-                               "of using its value",
-                               e->span.file ? e->span.file->path : "", e->span.line, e->span.col,
-                               rc->rule->label));
-            return nm_plan_expr_const(0);
-        }
+        if (formula_uncertain(c->lw, e->u.agg->body))
+            return point_value(c, rc, e, b, m);
         return nm_plan_expr_var(lower_agg(c, rc, e->u.agg, b, m));
     }
     return nm_plan_expr_const(0);
@@ -804,9 +939,9 @@ static nm_plan_term *atom_terms(lctx *c, rctx *rc, const nm_patom *a, nm_plan_bo
 
 /* ---- intervals ---------------------------------------------------------------------- */
 
-typedef struct ival {
+struct ival {
     nm_plan_expr *lo, *hi;
-} ival;
+};
 
 static nm_plan_expr *unbounded(void) { return nm_plan_expr_const(NM_CELL_NONE); }
 
@@ -823,9 +958,20 @@ static ival lower_ival(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mo
     switch (e->kind) {
     case NM_E_AGG: {
         const nm_pagg *ag = e->u.agg;
-        if (ag->op == NM_AGG_COUNT || ag->op == NM_AGG_SUM) {
+        if (ag->op == NM_AGG_COUNT) {
             int lo = lower_agg(c, rc, ag, b, CERT), hi = lower_agg(c, rc, ag, b, POSS);
             return (ival){nm_plan_expr_var(lo), nm_plan_expr_var(hi)};
+        }
+        if (ag->op == NM_AGG_SUM) {
+            /* low end: sum over C plus min(e, 0) over the tuples only in P, i.e.
+             * Σ_C max(e, 0) + Σ_P min(e, 0) (C ⊆ P); the high end the other way round.
+             * [sum over C, sum over P] would be wrong for negative terms. */
+            int cpos = lower_agg_signed(c, rc, ag, b, CERT, 1);
+            int cneg = lower_agg_signed(c, rc, ag, b, CERT, -1);
+            int ppos = lower_agg_signed(c, rc, ag, b, POSS, 1);
+            int pneg = lower_agg_signed(c, rc, ag, b, POSS, -1);
+            return (ival){nm_plan_expr_call2(c->fn_iadd, nm_plan_expr_var(cpos), nm_plan_expr_var(pneg)),
+                          nm_plan_expr_call2(c->fn_iadd, nm_plan_expr_var(cneg), nm_plan_expr_var(ppos))};
         }
         nm_plan_expr *over_p = nm_plan_expr_var(lower_agg(c, rc, ag, b, POSS));
         nm_plan_expr *over_c = m == CERT ? nm_plan_expr_var(lower_agg(c, rc, ag, b, CERT)) : unbounded();
@@ -861,14 +1007,41 @@ static ival lower_ival(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mo
     }
 }
 
+static nm_plan_expr *point_value(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m)
+{
+    /* both ends in both variants: the certain variant's interval is the exact one
+     * (for min and max over a certain part that is empty, the aggregate has no value
+     * and the literal fails — a known incompleteness, see [sem.agg.interval]) */
+    ival v = lower_ival(c, rc, e, b, CERT);
+    nm_plan_expr *args[2] = {v.lo, v.hi};
+    nm_plan_add_test(b, nm_plan_expr_call(c->fn_point[m], 2, args));
+    return v.lo;
+}
+
 static void lower_literal(lctx *c, rctx *rc, const nm_pformula *f, nm_plan_body *b, bool negated,
                           mode m)
 {
     switch (f->kind) {
     case NM_F_ATOM: {
+        const nm_ppred *pd = &c->prog->preds[f->u.atom.pred];
+        if (pd->origin == NM_ORIGIN_BUILTIN && pd->builtin != NM_BUILTIN_DECISION_DATE) {
+            /* in_force_on / rule_in_force_on: a test on bound values ([rule.builtin]) */
+            const nm_pexpr *a0 = f->u.atom.args[0];
+            nm_plan_expr *args[3];
+            if (a0->kind == NM_E_RULE)
+                args[0] = nm_plan_expr_const(nm_val_int(a0->u.rule));
+            else
+                args[0] = lower_expr(c, rc, a0, b, m);
+            args[1] = lower_expr(c, rc, f->u.atom.args[1], b, m);
+            args[2] = nm_plan_expr_const(nm_val_bool(negated));
+            int fn = pd->builtin == NM_BUILTIN_IN_FORCE_ON ? c->fn_in_force : c->fn_rule_in_force;
+            nm_plan_add_test(b, nm_plan_expr_call(fn, 3, args));
+            return;
+        }
         nm_vec after = {0};
         nm_plan_term *t = atom_terms(c, rc, &f->u.atom, b, &after, m);
-        int rel = read_rel(pred_pair(c, rc, f->u.atom.pred), m, negated);
+        int rel = pd->origin == NM_ORIGIN_BUILTIN ? c->lw->decision_rel
+                                                  : read_rel(pred_pair(c, rc, f->u.atom.pred), m, negated);
         for (int i = 0; i < after.n; i++) {
             nm_plan_op *op = after.items[i];
             if (negated)
@@ -945,18 +1118,92 @@ static void lower_literal(lctx *c, rctx *rc, const nm_pformula *f, nm_plan_body 
     }
 }
 
+/* Is variable v bound in cj other than by literal `skip`: a direct argument of a
+ * positive atom, or a side of another `=`? */
+static bool bound_elsewhere(const conj *cj, int skip, int v)
+{
+    for (int i = 0; i < cj->n; i++) {
+        const nm_pformula *f = cj->items[i];
+        if (i == skip)
+            continue;
+        if (f->kind == NM_F_ATOM) {
+            for (int j = 0; j < f->u.atom.nargs; j++)
+                if (f->u.atom.args[j]->kind == NM_E_VAR && f->u.atom.args[j]->u.var == v)
+                    return true;
+        } else if (f->kind == NM_F_CMP && f->u.cmp.op == NM_OP_EQ) {
+            const nm_pexpr *l = f->u.cmp.lhs, *r = f->u.cmp.rhs;
+            if ((l->kind == NM_E_VAR && l->u.var == v) || (r->kind == NM_E_VAR && r->u.var == v))
+                return true;
+        }
+    }
+    return false;
+}
+
 static void lower_conj(lctx *c, rctx *rc, const conj *cj, nm_plan_body *b, mode m)
 {
-    for (int i = 0; i < cj->n; i++)
-        lower_literal(c, rc, cj->items[i], b, false, m);
+    const nm_vec *saved = rc->cur;
+    const void *saved_lit = rc->cur_lit;
+    rc->cur = cj;
+    for (int i = 0; i < cj->n; i++) {
+        rc->cur_lit = cj->items[i];
+        /* `x = AGG` binding x to an aggregate over open predicates: an interval binds
+         * no single value, so say so here rather than leave x unbound for the planner */
+        const nm_pformula *f = cj->items[i];
+        bool bound = false;
+        if (f->kind == NM_F_CMP && f->u.cmp.op == NM_OP_EQ)
+            for (int side = 0; side < 2 && !bound; side++) {
+                const nm_pexpr *x = side ? f->u.cmp.rhs : f->u.cmp.lhs;
+                const nm_pexpr *y = side ? f->u.cmp.lhs : f->u.cmp.rhs;
+                if (x->kind == NM_E_VAR && expr_uncertain(c->lw, y) &&
+                    !bound_elsewhere(cj, i, x->u.var)) {
+                    nm_plan_add_assign(b, slot(rc, x->u.var), point_value(c, rc, y, b, m));
+                    bound = true;
+                }
+            }
+        if (!bound)
+            lower_literal(c, rc, f, b, false, m);
+    }
+    rc->cur = saved;
+    rc->cur_lit = saved_lit;
 }
 
 /* A new relation aux(vars) with one rule per alternative of f, in a stratum of its
  * own appended now (before the stratum of the rule that uses it); in a certain and a
  * possible version when f mentions an uncertain predicate. */
+/* Variables that occur in a positive atom of f (not under a negation): those f binds
+ * by itself. */
+static void bound_by(const nm_pformula *f, int *occ)
+{
+    switch (f->kind) {
+    case NM_F_ATOM: occ_atom(&f->u.atom, occ); break;
+    case NM_F_AND:
+    case NM_F_OR:
+        bound_by(f->u.bin.lhs, occ);
+        bound_by(f->u.bin.rhs, occ);
+        break;
+    default: break;
+    }
+}
+
 static relpair aux_relation(lctx *c, rctx *rc, const nm_pformula *f, const int *vars, int nvars)
 {
     bool both = formula_uncertain(c->lw, f);
+    /* aux(vars) if f must bind its head variables; when f does not bind one by itself
+     * (`not (p(w, g) and g > f)` with f bound outside), the rest of the enclosing
+     * conjunction — its positive literals and comparisons — guards the rule, which
+     * restricts it to the same bindings and keeps it range-restricted */
+    int *own = zeros(rc->rule->nvars + 1);
+    bound_by(f, own);
+    bool need_guard = false;
+    for (int i = 0; i < nvars; i++)
+        need_guard |= vars[i] < rc->rule->nvars && !own[vars[i]];
+    conj guard = {0};
+    if (need_guard && rc->cur)
+        for (int i = 0; i < rc->cur->n; i++) {
+            const nm_pformula *g = rc->cur->items[i];
+            if (g != rc->cur_lit && g != f && g->kind != NM_F_NOT)
+                nm_vec_push(&guard, (void *)g);
+        }
     int n = ++c->naux;
     relpair rel;
     rel.cert = nm_plan_add_rel(c->plan, nm_sprintf("%s~aux%d", rc->rule->label, n), nvars);
@@ -968,7 +1215,16 @@ static relpair aux_relation(lctx *c, rctx *rc, const nm_pformula *f, const int *
         mode m = v ? POSS : CERT;
         for (int a = 0; a < alts->n; a++) {
             nm_plan_body b = {0};
-            lower_conj(c, rc, alts->items[a], &b, m);
+            conj *alt = alts->items[a];
+            if (guard.n) {
+                conj *both_parts = nm_alloc(sizeof *both_parts);
+                for (int i = 0; i < guard.n; i++)
+                    nm_vec_push(both_parts, guard.items[i]);
+                for (int i = 0; i < alt->n; i++)
+                    nm_vec_push(both_parts, alt->items[i]);
+                alt = both_parts;
+            }
+            lower_conj(c, rc, alt, &b, m);
             nm_plan_term *head = nm_alloc(sizeof *head * (size_t)(nvars + 1));
             for (int i = 0; i < nvars; i++)
                 head[i] = nm_plan_var(slot(rc, vars[i]));
@@ -1058,6 +1314,16 @@ static void emit_rule(lctx *c, const nm_prule *r, const nm_patom *head, int head
         nm_plan_term *ht = head_terms(c, rc, head, &b, m);
         if (blocked.cert >= 0)
             nm_plan_add_not(&b, read_rel(blocked, m, true), head->nargs, ht);
+        relpair unl = {c->lw->rule_unless_rel[ri], c->lw->rule_unless_poss_rel[ri]};
+        if (unl.cert >= 0) {
+            /* the `unless` clause blocks on the head positions it binds ([sem.except.unless]) */
+            nm_plan_term *ut = nm_alloc(sizeof *ut * (size_t)(head->nargs + 1));
+            int k = 0;
+            for (int i = 0; i < head->nargs; i++)
+                if (c->lw->rule_unless_mask[ri] >> i & 1)
+                    ut[k++] = ht[i];
+            nm_plan_add_not(&b, read_rel(unl, m, true), k, ut);
+        }
         nm_plan_rule *pr = nm_plan_add_rule(c->plan, r->label, head_rel, head->nargs, ht, rc->nvars);
         pr->origin = r;
         pr->body = b;
@@ -1093,7 +1359,25 @@ static void build_blocked(lctx *c, int rule)
     for (int v = 0; v < (rel.poss != rel.cert ? 2 : 1); v++)
         for (int i = 0; i < r->nexceptions; i++) {
             const nm_prule *e = &c->prog->rules[r->exceptions[i]];
+            if (e->block_only)
+                continue;
             emit_rule(c, e, &e->head, v ? rel.poss : rel.cert, v ? POSS : CERT, &ids);
+        }
+    /* the `unless` clause: unless_r(the head positions its body binds) if U */
+    relpair unl = {c->lw->rule_unless_rel[rule], c->lw->rule_unless_poss_rel[rule]};
+    for (int v = 0; unl.cert >= 0 && v < (unl.poss != unl.cert ? 2 : 1); v++)
+        for (int i = 0; i < r->nexceptions; i++) {
+            const nm_prule *e = &c->prog->rules[r->exceptions[i]];
+            if (!e->block_only)
+                continue;
+            nm_patom *proj = nm_alloc(sizeof *proj);
+            *proj = e->head;
+            proj->args = nm_alloc(sizeof *proj->args * (size_t)(e->head.nargs + 1));
+            proj->nargs = 0;
+            for (int j = 0; j < e->head.nargs; j++)
+                if (c->lw->rule_unless_mask[rule] >> j & 1)
+                    proj->args[proj->nargs++] = e->head.args[j];
+            emit_rule(c, e, proj, v ? unl.poss : unl.cert, v ? POSS : CERT, &ids);
         }
     add_stratum(c, &ids);
 }
@@ -1166,6 +1450,10 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, const nm_lower_options
         c.fn_not_within[i] =
             nm_plan_add_fn(lw->plan, wnames[i], 3, within_fn, (void *)(intptr_t)(i + 3));
     }
+    c.fn_in_force = nm_plan_add_fn(lw->plan, "in_force_on", 3, in_force_fn, lw);
+    c.fn_rule_in_force = nm_plan_add_fn(lw->plan, "rule_in_force_on", 3, rule_in_force_fn, lw);
+    for (int m = 0; m < 2; m++)
+        c.fn_point[m] = nm_plan_add_fn(lw->plan, "value", 2, point_fn, (void *)(intptr_t)m);
     c.fn_iadd = nm_plan_add_fn(lw->plan, "+", 2, iadd_fn, NULL);
     c.fn_isub = nm_plan_add_fn(lw->plan, "-", 2, isub_fn, NULL);
     c.fn_ineg = nm_plan_add_fn(lw->plan, "-", 1, ineg_fn, NULL);
@@ -1258,9 +1546,43 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, const nm_lower_options
     }
     lw->rule_blocked_rel = int_array(prog->nrules, -1);
     lw->rule_blocked_poss_rel = int_array(prog->nrules, -1);
+    lw->rule_unless_rel = int_array(prog->nrules, -1);
+    lw->rule_unless_poss_rel = int_array(prog->nrules, -1);
+    lw->rule_unless_mask = nm_alloc_atomic(sizeof(uint64_t) * (size_t)(prog->nrules + 1));
+    memset(lw->rule_unless_mask, 0, sizeof(uint64_t) * (size_t)(prog->nrules + 1));
     for (int i = 0; i < prog->nrules; i++) {
         const nm_prule *r = &prog->rules[i];
-        if (!r->nexceptions)
+        int named = 0;
+        for (int k = 0; k < r->nexceptions; k++) {
+            const nm_prule *e = &prog->rules[r->exceptions[k]];
+            if (!e->block_only) {
+                named++;
+                continue;
+            }
+            /* positions of the head that the clause binds, or constants */
+            int *own = zeros(e->nvars + 1);
+            if (e->body)
+                bound_by(e->body, own);
+            int k2 = 0;
+            for (int j = 0; j < e->head.nargs && j < 64; j++) {
+                const nm_pexpr *a = e->head.args[j];
+                int *in_a = zeros(e->nvars + 1);
+                occ_expr(a, in_a);
+                bool all = true;
+                for (int v = 0; v < e->nvars; v++)
+                    all &= !in_a[v] || own[v];
+                if (all) {
+                    lw->rule_unless_mask[i] |= (uint64_t)1 << j;
+                    k2++;
+                }
+            }
+            lw->rule_unless_rel[i] = nm_plan_add_rel(lw->plan, nm_sprintf("%s~unless", r->label), k2);
+            lw->rule_unless_poss_rel[i] =
+                lw->uncertain[r->head.pred]
+                    ? nm_plan_add_rel(lw->plan, nm_sprintf("%s~unless~poss", r->label), k2)
+                    : lw->rule_unless_rel[i];
+        }
+        if (!named)
             continue;
         lw->rule_blocked_rel[i] = nm_plan_add_rel(lw->plan, nm_sprintf("%s~blocked", r->label), r->head.nargs);
         lw->rule_blocked_poss_rel[i] =

@@ -35,10 +35,16 @@ typedef struct nm_lowered {
     int *pred_false_poss_rel;   /* predicate id → P(p⁻) */
     int *rule_blocked_rel;      /* rule id → C(blocked_R), -1 without exceptions */
     int *rule_blocked_poss_rel; /* rule id → P(blocked_R) */
+    int *rule_unless_rel;       /* rule id → C(unless_R): the head positions its `unless`
+                                   clause binds, -1 without one */
+    int *rule_unless_poss_rel;  /* rule id → P(unless_R) */
+    uint64_t *rule_unless_mask; /* rule id → which head positions unless_R holds */
     int decision_rel;           /* decision_date(d): the case's date, or --at */
     nm_cell decision;           /* that date, NM_CELL_NONE when there is none */
     nm_cell *param_value;       /* parameter id → value (case overrides applied) */
     nm_cell *const_cell;        /* constant id → cell */
+    nm_vec cites;               /* cite_entry*: each citation value met while lowering,
+                                   with its resolution, for in_force_on */
 } nm_lowered;
 
 typedef struct nm_lower_options {

@@ -8,6 +8,7 @@
 #include "date.h"
 #include "engine_int.h"
 #include "eval.h"
+#include "facts.h"
 #include "lower.h"
 #include "num.h"
 #include "value.h"
@@ -167,6 +168,8 @@ static bool parse_atom(nm_engine *e, const char *what, const char *text, int cas
             if (k >= 0) {
                 q->cells[i] = NM_CELL_NONE;
                 q->var[i] = -3 - k;   /* constant k: its cell is known after lowering */
+            } else if (nm_facts_entity(e->facts, a->u.name.text, &q->cells[i])) {
+                q->var[i] = -1;       /* an individual named by a fact file */
             } else {
                 int v = -1;
                 for (int j = 0; j < i; j++)
@@ -307,7 +310,8 @@ static bool evaluate(nm_engine *e, int case_id, const nm_lower_options *lopt,
     nm_eval_set_limits(ev, *lim);
     if (provenance)
         nm_eval_enable_provenance(ev);
-    if (!nm_lower_load_facts(lw, ev, &err)) {
+    nm_facts_insert_false(e->facts, lw, ev);
+    if (!nm_lower_load_facts(lw, ev, &err) || !nm_facts_insert_true(e->facts, lw, ev, &err)) {
         nm_error(e->diags, no_span(), "E-fact", "%s", nm_buf_str(&err));
         return false;
     }
@@ -345,6 +349,22 @@ static bool is_conflict(const nm_lowered *lw, const nm_eval *ev, int pred, const
            (lw->prog->preds[pred].mode == NM_PRED_DERIVED || lw->open[pred]);
 }
 
+/* Does source rule pr conclude (or deny) atom t of pred in C? [sem.except.conflict]
+ * names the rules that conclude and deny the atom, not every rule of the predicate. */
+static bool concludes_certainly(const nm_lowered *lw, const nm_eval *ev, const nm_prule *pr,
+                                int pred, const nm_cell *t)
+{
+    int head = pr->head_negated ? lw->pred_false_rel[pred] : lw->pred_raw_rel[pred];
+    for (int i = 0; i < lw->plan->rules.n; i++) {
+        const nm_plan_rule *plr = nm_plan_rule_at(lw->plan, i);
+        nm_eval_witness w;
+        if (plr->origin == pr && plr->head == head &&
+            nm_eval_witness_find(ev, i, t, UINT32_MAX, &w))
+            return true;
+    }
+    return false;
+}
+
 /* Reports every conflict as a warning, predicates in declaration order, atoms in value
  * order, with the rules on each side in declaration order. */
 static void report_conflicts(nm_engine *e, const nm_lowered *lw, const nm_eval *ev)
@@ -364,10 +384,14 @@ static void report_conflicts(nm_engine *e, const nm_lowered *lw, const nm_eval *
             nm_span at = no_span();
             for (int r = 0; r < p->preds[k].nrules; r++) {
                 const nm_prule *pr = &p->rules[p->preds[k].rules[r]];
-                if (pr->block_only)
+                if (pr->block_only || !concludes_certainly(lw, ev, pr, k, t))
                     continue;
                 nm_buf *side = pr->head_negated ? &neg : &pos;
                 nm_buf_printf(side, "%s'%s'", side->len ? ", " : "", pr->label);
+                for (int j = 0; j < pr->ncites; j++) {
+                    nm_buf_puts(side, j ? ", " : " ");
+                    nm_citation_format(pr->cites[j].cite, side);
+                }
                 if (pr->head_negated && !at.file)
                     at = pr->label_span;
             }
@@ -512,19 +536,20 @@ static int cmp_row_ptrs(const void *a, const void *b)
 /* The answers of q in model m: every atom that is yes or unknown, or whose answer
  * rests on a presumption, in value order; for a ground query, its one answer even
  * when it is no. */
-static nm_answers *answers_of(nm_model *m, const query *q)
+static nm_answers *answers_of(nm_model *m, const query *q, bool ground_no)
 {
     nm_vec rows = {0};
     collect(q, nm_eval_rel(m->ev, m->lw->pred_poss_rel[q->pred]), &rows);
     if (m->strict_ev)
         collect(q, nm_eval_rel(m->strict_ev, m->strict_lw->pred_poss_rel[q->pred]), &rows);
-    bool ground = q->nvars == 0;
+    bool ground = ground_no && q->nvars == 0;
     for (int j = 0; j < q->nargs; j++)
         ground &= q->var[j] == -1;
     if (ground)
         nm_vec_push(&rows, q->cells);
     q_arity = q->nargs;
-    qsort(rows.items, (size_t)rows.n, sizeof(void *), cmp_row_ptrs);
+    if (rows.n)     /* rows.items is NULL when empty: qsort must not see it */
+        qsort(rows.items, (size_t)rows.n, sizeof(void *), cmp_row_ptrs);
     nm_answers *a = nm_alloc(sizeof *a);
     a->arity = q->nargs;
     a->pred = m->lw->prog->preds[q->pred].name;
@@ -559,7 +584,7 @@ nm_answers *nm_model_query(nm_model *m, const char *atom)
     if (!parse_atom(m->engine, "<query>", atom, m->case_id, &q))
         return NULL;
     bind_consts(m->lw, &q);
-    return answers_of(m, &q);
+    return answers_of(m, &q, true);
 }
 
 nm_truth nm_answers_truth(const nm_answers *a, int i) { return a->truth[i]; }
@@ -623,7 +648,7 @@ void nm_model_print(const nm_model *m, FILE *out)
         q.var = nm_alloc_atomic(sizeof(int) * (size_t)(pd->arity + 1));
         for (int j = 0; j < pd->arity; j++)
             q.var[j] = j;
-        nm_answers *a = answers_of((nm_model *)m, &q);
+        nm_answers *a = answers_of((nm_model *)m, &q, false);
         for (int i = 0; i < a->n; i++)
             nm_answer_print(a, i, out);
     }
@@ -641,10 +666,11 @@ nm_answers *nm_model_match(nm_model *m, int pred, const nm_cell *cells, const bo
         q.cells[j] = cells[j];
         q.var[j] = wild[j] ? -2 : -1;
     }
-    return answers_of(m, &q);
+    return answers_of(m, &q, true);
 }
 
 const nm_lowered *nm_model_lowered(const nm_model *m) { return m->lw; }
+nm_engine *nm_model_engine(const nm_model *m) { return m->engine; }
 
 const nm_cell *nm_answers_row(const nm_answers *a, int i)
 {
@@ -661,4 +687,19 @@ const nm_prule *nm_model_concluded_by(const nm_model *m, int pred, const nm_cell
     if (r == UINT32_MAX)
         return NULL;
     return nm_plan_rule_at(m->lw->plan, (int)r)->origin;
+}
+
+bool nm_model_rule_concludes(const nm_model *m, const nm_prule *r, int pred, const nm_cell *t)
+{
+    const nm_lowered *lw = m->lw;
+    int rel = lw->pred_raw_rel[pred];
+    for (int i = 0; i < lw->plan->rules.n; i++) {
+        const nm_plan_rule *pr = nm_plan_rule_at(lw->plan, i);
+        if (pr->origin != r || pr->head != rel)
+            continue;
+        nm_eval_witness w;
+        if (nm_eval_witness_find(m->ev, i, t, UINT32_MAX, &w))
+            return true;
+    }
+    return false;
 }

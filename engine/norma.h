@@ -78,6 +78,19 @@ typedef struct nm_run_options {
  * records a diagnostic) when the text is not a ground atom of an input predicate. */
 bool nm_engine_add_fact(nm_engine *e, const char *text);
 
+/* Loads the fact files of directory `dir` ([cli.facts]): PRED.tsv, PRED.csv or
+ * PRED.jsonl for input (or open) predicates, and Person.tsv / Unit.tsv (or .csv,
+ * .jsonl) declaring parties. Every field is checked against its declared type; a bad
+ * row is an error naming file, line and column. Call after a successful
+ * nm_engine_check; may be called for several directories. The rows are kept and
+ * inserted into every later run, like nm_engine_add_fact. Returns false after
+ * recording diagnostics; then no row of a file with errors is kept. A directory or
+ * file that cannot be read also sets nm_engine_unreadable. */
+bool nm_engine_load_facts_dir(nm_engine *e, const char *dir);
+/* Shows a progress line for large fact files on `out` (the CLI passes stderr when it
+ * is a terminal); NULL (the default) is silent. */
+void nm_engine_set_progress(nm_engine *e, FILE *out);
+
 /* Evaluates the checked program (nm_engine_check must have succeeded) with the
  * program-level facts, the facts added through the API and, if opt names one, a
  * case's facts. Returns NULL after recording a diagnostic when evaluation stops
@@ -127,6 +140,22 @@ typedef struct nm_test_summary {
  * "N passed, N failed". Diagnostics of cases that cannot be evaluated are recorded in
  * the engine. */
 nm_test_summary nm_engine_test(nm_engine *e, const nm_test_options *opt, FILE *out);
+
+/* Writes relations as DIR/PRED.tsv ([cli.output]): a header of the argument names
+ * and `truth`, then one row per yes or unknown atom, in value order, `truth` yes or
+ * unknown. preds names the predicates (npreds of them); npreds == 0 writes every
+ * derived predicate. DIR is created if missing (one level). Every file is written to
+ * a temporary file in DIR and renamed only when all are complete, so a failure
+ * leaves no partial file and an existing file intact. False after recording a
+ * diagnostic (an unknown predicate, an I/O error, a text value holding a tab or a
+ * line break, which TSV cannot carry). */
+bool nm_model_write_relations(nm_model *m, const char *dir, const char *const *preds, int npreds);
+/* Writes the answers of the queries (every derived atom, as nm_model_print lists
+ * them, when nqueries == 0) as JSON Lines to `path` ([cli.verdicts]), atomically as
+ * above; "-" writes to standard output. False after recording a diagnostic (a
+ * malformed query, an I/O error); then nothing is written. */
+bool nm_model_write_verdicts(nm_model *m, const char *path, const char *const *queries,
+                             int nqueries);
 
 /* Writes every derived predicate's yes and unknown atoms, predicates in declaration
  * order, atoms in value order, one per line as nm_answer_print does. */

@@ -463,7 +463,9 @@ typedef struct order_ctx {
     nm_plan_join_order order;
 } order_ctx;
 
-/* The i-th op to consider among n: source order, or from the last under REVERSE. */
+/* The i-th atom to consider among n: source order, or from the last under REVERSE.
+ * Filters always keep their source order: a guard (`t > 0`) must run before the
+ * division it protects ([sem.neg.order] defines run-time errors on it). */
 static inline int pick(const order_ctx *c, int n, int i)
 {
     return c->order == NM_JOIN_REVERSE ? n - 1 - i : i;
@@ -632,8 +634,7 @@ static bool order_body(order_ctx *c, const nm_plan_body *in, bool *bound, int de
         /* Filters and negations as soon as they can run; then one assignment or
          * aggregate at a time (each may make more filters ready). */
         for (;;) {
-            for (int j = 0; j < n; j++) {
-                int i = pick(c, n, j);
+            for (int i = 0; i < n; i++) {
                 const nm_plan_op *op = &in->ops[i];
                 if (done[i] || op->kind == NM_OP_ATOM || binds(op, bound) ||
                     op_unbound(op, bound) >= 0)
@@ -644,12 +645,10 @@ static bool order_body(order_ctx *c, const nm_plan_body *in, bool *bound, int de
                 left--;
             }
             int next = -1;
-            for (int j = 0; j < n && next < 0; j++) {
-                int i = pick(c, n, j);
+            for (int i = 0; i < n && next < 0; i++)
                 if (!done[i] && in->ops[i].kind != NM_OP_ATOM && binds(&in->ops[i], bound) &&
                     op_unbound(&in->ops[i], bound) < 0)
                     next = i;
-            }
             if (next < 0)
                 break;
             if (!place(c, &in->ops[next], bound, delta_src, out))

@@ -262,9 +262,10 @@ bool nm_plan_order(const nm_plan_program *p, const nm_plan_rule *r, const bool *
                    int delta_src, const size_t *sizes, nm_plan_body *out, nm_buf *err);
 
 /* Join orders. NORMAL is nm_plan_order's. REVERSE (a test switch: outputs must not
- * change) considers ops from the last in source order: filters and assignments
- * placed as early as their variables allow but later ones first, then the delta
- * atom, then the LAST atom left in source order (no size or key heuristics).
+ * change) places the delta atom first, then the LAST atom left in source order (no
+ * size or key heuristics); filters and assignments as in NORMAL: as early as their
+ * variables allow, in source order among themselves (so guards stay before what
+ * they guard).
  * SOURCE places atoms in source order, each filter as early as its variables allow
  * (the canonical order of [sem.neg.order]; used for witnesses). Every order is
  * valid: the atoms bind every variable whatever their order. */

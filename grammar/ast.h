@@ -320,10 +320,22 @@ struct nm_node {
     } u;
 };
 
+/* A comment as the lexer saw it (the parser ignores comments; `norma fmt` keeps them).
+ * `text` is the exact source text: "# ..." to the end of the line (without the line
+ * end) or a whole block comment (possibly several lines). `own_line` is true when no token
+ * precedes the comment on its line (false: it trails code). */
+typedef struct nm_comment {
+    const char *text;
+    nm_span span;
+    bool block;
+    bool own_line;
+} nm_comment;
+
 /* A parsed file: its top-level declarations in order. */
 typedef struct nm_ast_file {
     const nm_srcfile *src;
     nm_vec decls;           /* nm_node* */
+    nm_vec comments;        /* nm_comment*, in source order */
 } nm_ast_file;
 
 nm_node *nm_node_new(nm_node_kind kind, nm_span span);

@@ -61,6 +61,7 @@ struct nm_parser {
     /* strings and comments */
     nm_buf strbuf;
     nm_span str_start, comment_start;
+    bool comment_own_line;  /* no token before the open block comment on its line */
     /* queue */
     nm_lexq *queue;
     int qhead, qlen, qcap;

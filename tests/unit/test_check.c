@@ -117,7 +117,7 @@ static nm_span at(const nm_srcfile *f, int col, int len)
 
 Test(check, module_name_from_declaration_or_path)
 {
-    nm_ast_file f = {srcfile("dir/cn.law.norma", ""), {0}};
+    nm_ast_file f = {srcfile("dir/cn.law.norma", ""), {0}, {0}};
     cr_assert_str_eq(nm_check_module_name(&f), "cn.law");
     nm_node *m = nm_node_new(NM_N_MODULE, at(f.src, 1, 6));
     m->u.name.text = "a.b";
@@ -130,7 +130,7 @@ Test(check, module_name_from_declaration_or_path)
 Test(check, hand_built_negation_cycle)
 {
     const nm_srcfile *src = srcfile("h.norma", "pred p(x: bool) rule r: p(x) if not p(x) and q(x)");
-    nm_ast_file f = {src, {0}};
+    nm_ast_file f = {src, {0}, {0}};
     nm_node *pred = nm_node_new(NM_N_PRED, at(src, 1, 15));
     pred->u.pred.name = (nm_ident){"p", at(src, 6, 1)};
     pred->u.pred.params = nm_alloc(sizeof(nm_param_decl));

@@ -1,0 +1,1432 @@
+/* facts.c — fact files ([cli.facts]): reads PRED.tsv, PRED.csv and PRED.jsonl from a
+ * directory after check, converts every field to a cell by the declared type of its
+ * column (rejecting, never coercing, a bad field), and keeps the rows as flat cell
+ * arrays that model.c inserts into each run's evaluator (facts.h).
+ * The TSV path is the fast one: one read of the whole file, fields split in place,
+ * no allocation per field, cells interned directly through the value layer. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gc.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "date.h"
+#include "engine_int.h"
+#include "facts.h"
+#include "num.h"
+#include "value.h"
+
+#define MAX_ERRORS_PER_FILE 10
+#define MAX_OPEN_DOMAIN 10000000    /* as in lower.c: possible atoms of one open predicate */
+#define PROGRESS_MIN_BYTES (8u << 20)
+#define NAME_CACHE 64               /* bytes of a repeated name remembered per column */
+
+/* Pseudo-predicates of the party files Person.tsv and Unit.tsv. */
+enum { PARTY_PERSON = -2, PARTY_UNIT = -3 };
+
+/* The rows of one predicate: arity cells per row, pointer-free. */
+typedef struct table {
+    int pred;
+    int arity;
+    nm_cell *rows;          /* stated true */
+    size_t n, cap;
+    nm_cell *frows;         /* stated false (`truth` false) */
+    size_t nf, capf;
+} table;
+
+/* Entity cell → its type id; NM_CELL_NONE marks an empty slot. */
+typedef struct ent_slot {
+    nm_cell cell;
+    int type;
+} ent_slot;
+
+struct nm_factset {
+    nm_vec tables;          /* table*, one per predicate, in order of first load */
+    ent_slot *ents;
+    size_t nents, capents;
+    bool seeded;            /* the program's own entities are in ents */
+    nm_cell *new_cells;     /* individuals declared by files, in order */
+    int *new_types;
+    size_t nnew, capnew;
+};
+
+/* How a column converts a field. */
+typedef enum col_kind {
+    COL_INT, COL_DECIMAL, COL_RATIONAL, COL_DATE, COL_DURATION, COL_TEXT, COL_BOOL,
+    COL_ENUM, COL_ENTITY, COL_PERSON, COL_UNIT, COL_DECLARED, COL_PARTY, COL_TRUTH,
+} col_kind;
+
+typedef struct column {
+    col_kind kind;
+    int type;               /* program type id */
+    const char *name;       /* the header name it must have */
+    char last[NAME_CACHE];  /* ENUM/entities: the previous field and its cell */
+    size_t last_len;
+    nm_cell last_cell;
+} column;
+
+typedef struct loader {
+    nm_engine *e;
+    nm_factset *fs;
+    const nm_program *p;
+    nm_srcfile *src;
+    const char *text;       /* == src->text */
+    size_t len;
+    size_t body;            /* offset after the BOM */
+    const char *pname;      /* predicate (or party type) name */
+    table *t;
+    column *cols;
+    int ncols;              /* arity, plus one with a truth column */
+    int arity;
+    bool open;              /* may have a truth column */
+    bool has_truth;
+    int errors;
+    bool stopped;           /* too many errors in this file */
+    nm_cell *row;
+    nm_buf scratch;         /* CSV: unquoted field text */
+    FILE *progress;
+    size_t next_progress;
+} loader;
+
+/* ---- entities ---------------------------------------------------------------------- */
+
+static ent_slot *ent_find(const nm_factset *fs, nm_cell c)
+{
+    if (!fs->capents)
+        return NULL;
+    size_t mask = fs->capents - 1;
+    for (size_t i = nm_val_hash(c) & mask;; i = (i + 1) & mask) {
+        if (fs->ents[i].cell == c)
+            return &fs->ents[i];
+        if (fs->ents[i].cell == NM_CELL_NONE)
+            return NULL;
+    }
+}
+
+static void ent_put(nm_factset *fs, nm_cell c, int type)
+{
+    if ((fs->nents + 1) * 2 >= fs->capents) {     /* load ≤ 1/2: most probes hit at once */
+        size_t cap = fs->capents ? fs->capents * 2 : 1024;
+        ent_slot *old = fs->ents;
+        size_t oldcap = fs->capents;
+        fs->ents = nm_alloc_atomic(cap * sizeof *fs->ents);
+        memset(fs->ents, 0, cap * sizeof *fs->ents);
+        fs->capents = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].cell != NM_CELL_NONE) {
+                size_t j = nm_val_hash(old[i].cell) & (cap - 1);
+                while (fs->ents[j].cell != NM_CELL_NONE)
+                    j = (j + 1) & (cap - 1);
+                fs->ents[j] = old[i];
+            }
+    }
+    size_t mask = fs->capents - 1;
+    size_t i = nm_val_hash(c) & mask;
+    while (fs->ents[i].cell != NM_CELL_NONE && fs->ents[i].cell != c)
+        i = (i + 1) & mask;
+    if (fs->ents[i].cell == NM_CELL_NONE)
+        fs->nents++;
+    fs->ents[i].cell = c;
+    fs->ents[i].type = type;
+}
+
+/* The program's own entities (program level: a fact file is not part of a case). */
+static void seed_entities(nm_factset *fs, const nm_program *p)
+{
+    if (fs->seeded)
+        return;
+    fs->seeded = true;
+    for (int i = 0; i < p->nconsts; i++) {
+        const nm_pconst *k = &p->consts[i];
+        if (k->kind == NM_CONST_ENTITY && k->case_id == -1)
+            ent_put(fs, nm_val_entity(k->name, strlen(k->name)), k->type);
+    }
+}
+
+static void note_new(nm_factset *fs, nm_cell c, int type)
+{
+    if (fs->nnew == fs->capnew) {
+        fs->capnew = fs->capnew ? fs->capnew * 2 : 256;
+        fs->new_cells = nm_realloc(fs->new_cells, fs->capnew * sizeof(nm_cell));
+        fs->new_types = nm_realloc(fs->new_types, fs->capnew * sizeof(int));
+    }
+    fs->new_cells[fs->nnew] = c;
+    fs->new_types[fs->nnew] = type;
+    fs->nnew++;
+    ent_put(fs, c, type);
+}
+
+bool nm_facts_entity(const nm_factset *fs, const char *name, nm_cell *out)
+{
+    if (!fs || !fs->nnew)
+        return false;
+    nm_cell c = nm_val_entity(name, strlen(name));
+    const ent_slot *s = c ? ent_find(fs, c) : NULL;
+    if (!s)
+        return false;
+    *out = c;
+    return true;
+}
+
+size_t nm_facts_rows(const nm_factset *fs)
+{
+    size_t n = 0;
+    for (int i = 0; fs && i < fs->tables.n; i++) {
+        const table *t = fs->tables.items[i];
+        n += t->n + t->nf;
+    }
+    return n;
+}
+
+/* ---- diagnostics ------------------------------------------------------------------- */
+
+/* The span of bytes [off, off+n) of the file being loaded: line and code-point column
+ * counted from the text (a row's line is found only when it has an error). */
+static nm_span span_at(const loader *L, size_t off, size_t n)
+{
+    nm_span s;
+    memset(&s, 0, sizeof s);
+    s.file = L->src;
+    int line = 1;
+    size_t start = 0;
+    for (const char *q = L->text; (q = memchr(q, '\n', (size_t)(L->text + off - q))) != NULL; q++) {
+        line++;
+        start = (size_t)(q - L->text) + 1;
+    }
+    if (start < L->body)
+        start = L->body;
+    int col = 1;
+    for (size_t i = start; i < off; i++)
+        col += ((unsigned char)L->text[i] & 0xC0) != 0x80;
+    s.line = s.end_line = line;
+    s.col = col;
+    s.end_col = col;
+    for (size_t i = off; i < off + n && L->text[i] != '\n'; i++)
+        s.end_col += ((unsigned char)L->text[i] & 0xC0) != 0x80;
+    s.off = off;
+    s.end_off = off + n;
+    return s;
+}
+
+static nm_diag *row_error(loader *L, size_t off, size_t n, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Reports a bad field or row; after MAX_ERRORS_PER_FILE the file is abandoned. */
+static nm_diag *row_error(loader *L, size_t off, size_t n, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nm_diag *d = nm_diag_vadd(L->e->diags, NM_SEV_ERROR, span_at(L, off, n), code, fmt, ap);
+    va_end(ap);
+    if (++L->errors >= MAX_ERRORS_PER_FILE && !L->stopped) {
+        L->stopped = true;
+        nm_diag_note(d, NM_SEV_NOTE, NULL, "stopped after %d errors in '%s'", L->errors,
+                     L->src->path);
+    }
+    return d;
+}
+
+static void progress(loader *L, size_t off)
+{
+    if (!L->progress || off < L->next_progress)
+        return;
+    L->next_progress = off + (1u << 20);
+    fprintf(L->progress, "\rloading %s  %3d%%", L->src->path, (int)(off * 100 / (L->len + 1)));
+    fflush(L->progress);
+}
+
+static void progress_done(loader *L)
+{
+    if (L->progress) {
+        fputs("\r\033[K", L->progress);
+        fflush(L->progress);
+    }
+}
+
+/* ---- fields → cells ---------------------------------------------------------------- */
+
+static const char *type_name(const loader *L, const column *c)
+{
+    return L->p->types[c->type].name;
+}
+
+static bool valid_utf8(const char *s, size_t n)
+{
+    return nm_val_text(s, n) != NM_CELL_NONE;
+}
+
+static bool has_control(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return true;
+    return false;
+}
+
+/* [-]DIGITS into an int64, overflow checked: 1 ok, 0 syntax, -1 overflow. */
+static int parse_i64(const char *s, size_t n, int64_t *out)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (i < n && s[i] == '-') {
+        neg = true;
+        i++;
+    }
+    if (i == n)
+        return 0;
+    uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    bool over = false;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return 0;
+        if (v > (lim - d) / 10)
+            over = true;
+        else
+            v = v * 10 + d;
+    }
+    if (over)
+        return -1;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 1;
+}
+
+/* Numbers in fact files are written plainly: no '_' separators, no '+'. */
+static bool plain_number(const char *s, size_t n)
+{
+    return memchr(s, '_', n) == NULL && memchr(s, '+', n) == NULL && n > 0;
+}
+
+static void suggest_member(const loader *L, const column *c, const char *s, size_t n, nm_diag *d)
+{
+    const nm_ptype *ty = &L->p->types[c->type];
+    char *name = nm_strndup(s, n);
+    const char *best = NULL;
+    int len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += ((unsigned char)s[i] & 0xC0) != 0x80;
+    int bestd = (len / 3 > 1 ? len / 3 : 1) + 1;
+    for (int i = 0; i < ty->nmembers; i++) {
+        const char *m = L->p->consts[ty->members[i]].name;
+        int dist = nm_check_edit_distance(name, m);
+        if (dist < bestd) {
+            bestd = dist;
+            best = m;
+        }
+    }
+    for (int i = 0; !best && i < ty->nmembers; i++) {
+        const nm_pconst *k = &L->p->consts[ty->members[i]];
+        if ((k->zh && strcmp(k->zh, name) == 0) || (k->en && strcmp(k->en, name) == 0))
+            nm_diag_note(d, NM_SEV_HELP, NULL,
+                         "members are written by name: '%s' is the label of '%s'", name, k->name);
+    }
+    if (best)
+        nm_diag_note(d, NM_SEV_HELP, NULL, "did you mean '%s'?", best);
+}
+
+/* An entity name in a column of an entity type ([cli.facts.entities]). */
+static bool convert_entity(loader *L, column *c, const char *s, size_t n, size_t off,
+                           size_t rn, nm_cell *out)
+{
+    if (n == 0) {
+        row_error(L, off, rn, "E-fact-value", "empty name in column '%s'", c->name);
+        return false;
+    }
+    nm_cell cell = nm_val_entity(s, n);
+    if (cell == NM_CELL_NONE) {
+        row_error(L, off, rn, "E-fact-utf8", "invalid UTF-8 in column '%s'", c->name);
+        return false;
+    }
+    if (has_control(s, n)) {
+        row_error(L, off, rn, "E-fact-value", "control character in a name in column '%s'",
+                  c->name);
+        return false;
+    }
+    const ent_slot *e = ent_find(L->fs, cell);
+    int want = c->kind == COL_PERSON ? NM_TY_PERSON
+             : c->kind == COL_UNIT   ? NM_TY_UNIT
+             : c->kind == COL_PARTY  ? c->type
+                                     : c->type;
+    if (e) {
+        bool fits = e->type == want ||
+                    (c->kind == COL_ENTITY && (e->type == NM_TY_PERSON || e->type == NM_TY_UNIT));
+        if (!fits) {
+            row_error(L, off, rn, "E-fact-type", "'%.*s' is of type '%s', not '%s' (column '%s')",
+                      (int)n, s, L->p->types[e->type].name, type_name(L, c), c->name);
+            return false;
+        }
+    } else if (c->kind == COL_DECLARED || c->kind == COL_PARTY) {
+        note_new(L->fs, cell, want);
+    } else {
+        nm_diag *d = row_error(L, off, rn, "E-fact-entity", "unknown entity '%.*s'", (int)n, s);
+        nm_diag_note(d, NM_SEV_HELP, NULL,
+                     "declare parties with 'entity %.*s: unit' (or person) in the rules, or "
+                     "list them in Unit.tsv or Person.tsv of the fact directory",
+                     (int)n, s);
+        return false;
+    }
+    *out = cell;
+    return true;
+}
+
+/* Converts field text s[0..n) of column c. off/rn are the raw field's offset and
+ * length in the file (the span of a message). */
+static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, size_t rn,
+                    nm_cell *out)
+{
+    switch (c->kind) {
+    case COL_INT: {
+        int64_t v;
+        int r = plain_number(s, n) ? parse_i64(s, n, &v) : 0;
+        if (r == 1) {
+            *out = nm_val_int(v);
+            return true;
+        }
+        if (r < 0)
+            row_error(L, off, rn, "E-fact-range", "int out of range (64 bits) in column '%s': '%.*s'",
+                      c->name, (int)n, s);
+        else
+            row_error(L, off, rn, "E-fact-value", "'%.*s' is not an int (column '%s')", (int)n, s,
+                      c->name);
+        return false;
+    }
+    case COL_DECIMAL:
+    case COL_RATIONAL: {
+        nm_num v;
+        nm_num_status st = NM_NUM_SYNTAX;
+        if (plain_number(s, n)) {
+            if (c->kind == COL_RATIONAL)
+                st = nm_num_parse(s, n, &v);
+            else if (memchr(s, '.', n))
+                st = nm_num_parse_decimal(s, n, &v);
+            else {
+                int64_t i;
+                int r = parse_i64(s, n, &i);
+                st = r == 1 ? NM_NUM_OK : r < 0 ? NM_NUM_OVERFLOW : NM_NUM_SYNTAX;
+                if (r == 1)
+                    v = nm_num_int(i);
+            }
+        }
+        if (st == NM_NUM_OK) {
+            *out = nm_val_num(v);
+            return true;
+        }
+        const char *what = c->kind == COL_RATIONAL ? "rational" : "decimal";
+        if (st == NM_NUM_OVERFLOW)
+            row_error(L, off, rn, "E-fact-range", "%s out of range in column '%s': '%.*s'", what,
+                      c->name, (int)n, s);
+        else
+            row_error(L, off, rn, "E-fact-value", "'%.*s' is not a %s (column '%s')", (int)n, s,
+                      what, c->name);
+        return false;
+    }
+    case COL_DATE: {
+        nm_date d;
+        if (nm_date_parse(s, n, &d)) {
+            *out = nm_val_date(d);
+            return true;
+        }
+        bool shaped = n == 10 && s[4] == '-' && s[7] == '-';
+        for (size_t i = 0; shaped && i < n; i++)
+            shaped = i == 4 || i == 7 || (s[i] >= '0' && s[i] <= '9');
+        if (shaped)
+            row_error(L, off, rn, "E-fact-date", "date %.*s does not exist (column '%s')", (int)n, s,
+                      c->name);
+        else
+            row_error(L, off, rn, "E-fact-value",
+                      "'%.*s' is not a date (column '%s'; expected YYYY-MM-DD)", (int)n, s, c->name);
+        return false;
+    }
+    case COL_DURATION: {
+        const char *sp = memchr(s, ' ', n);
+        nm_duration dur;
+        int64_t amount;
+        if (sp && parse_i64(s, (size_t)(sp - s), &amount) == 1 &&
+            nm_date_unit_parse(sp + 1, n - (size_t)(sp - s) - 1, &dur.unit)) {
+            dur.amount = amount;
+            if (nm_val_duration(dur, out))
+                return true;
+        }
+        row_error(L, off, rn, "E-fact-value",
+                  "'%.*s' is not a duration (column '%s'; expected e.g. '2 years')", (int)n, s,
+                  c->name);
+        return false;
+    }
+    case COL_TEXT:
+        *out = nm_val_text(s, n);
+        if (*out != NM_CELL_NONE)
+            return true;
+        row_error(L, off, rn, "E-fact-utf8", "invalid UTF-8 in column '%s'", c->name);
+        return false;
+    case COL_BOOL:
+    case COL_TRUTH:
+        if (n == 4 && memcmp(s, "true", 4) == 0) {
+            *out = nm_val_bool(true);
+            return true;
+        }
+        if (n == 5 && memcmp(s, "false", 5) == 0) {
+            *out = nm_val_bool(false);
+            return true;
+        }
+        row_error(L, off, rn, "E-fact-value", "'%.*s' is not true or false (column '%s')", (int)n,
+                  s, c->name);
+        return false;
+    default:
+        break;
+    }
+    /* names: the previous field of the column is remembered (sorted data repeats) */
+    if (c->last_len && c->last_len == n && memcmp(c->last, s, n) == 0) {
+        *out = c->last_cell;
+        return true;
+    }
+    bool ok;
+    if (c->kind == COL_ENUM) {
+        ok = nm_val_enum_lookup((uint32_t)c->type, s, n, out);
+        if (!ok) {
+            if (!valid_utf8(s, n)) {
+                row_error(L, off, rn, "E-fact-utf8", "invalid UTF-8 in column '%s'", c->name);
+            } else {
+                nm_diag *d = row_error(L, off, rn, "E-fact-member", "unknown '%s' member '%.*s'",
+                                       type_name(L, c), (int)n, s);
+                suggest_member(L, c, s, n, d);
+            }
+        }
+    } else {
+        ok = convert_entity(L, c, s, n, off, rn, out);
+    }
+    if (ok && n > 0 && n < NAME_CACHE) {
+        memcpy(c->last, s, n);
+        c->last_len = n;
+        c->last_cell = *out;
+    }
+    return ok;
+}
+
+/* Reserves room for about `more` further true rows (from the file size), so that a
+ * large load does not copy its rows array log(n) times. */
+static void reserve_rows(table *t, size_t more)
+{
+    size_t ar = (size_t)(t->arity ? t->arity : 1);
+    if (t->n + more <= t->cap)
+        return;
+    t->cap = t->n + more;
+    t->rows = nm_realloc(t->rows, t->cap * ar * sizeof(nm_cell));
+}
+
+/* An estimate of the rows left from offset pos: the bytes left over the mean length
+ * of the next lines. */
+static size_t estimate_rows(const loader *L, size_t pos)
+{
+    size_t n = 0, i = pos;
+    while (n < 64 && i < L->len) {
+        const char *nl = memchr(L->text + i, '\n', L->len - i);
+        i = nl ? (size_t)(nl - L->text) + 1 : L->len;
+        n++;
+    }
+    if (i <= pos)
+        return 0;
+    return (size_t)((double)(L->len - pos) / ((double)(i - pos) / (double)n) * 1.05) + 16;
+}
+
+static void push_row(table *t, bool truth, const nm_cell *row)
+{
+    nm_cell **rows = truth ? &t->rows : &t->frows;
+    size_t *n = truth ? &t->n : &t->nf, *cap = truth ? &t->cap : &t->capf;
+    size_t ar = (size_t)(t->arity ? t->arity : 1);
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 1024;
+        *rows = nm_realloc(*rows, *cap * ar * sizeof(nm_cell));
+    }
+    memcpy(*rows + *n * ar, row, ar * sizeof(nm_cell));
+    (*n)++;
+}
+
+/* Finishes a row whose cells are in L->row (and the truth cell after them). */
+static void add_row(loader *L)
+{
+    bool truth = true;
+    if (L->has_truth)
+        truth = nm_val_get_bool(L->row[L->arity]);
+    if (L->arity == 0)
+        L->row[0] = NM_CELL_NONE;
+    push_row(L->t, truth, L->row);
+}
+
+/* ---- headers ----------------------------------------------------------------------- */
+
+/* Checks header field k (text s[0..n), at off) against the expected column names;
+ * on the last field decides whether there is a truth column. */
+static bool header_field(loader *L, int k, const char *s, size_t n, size_t off)
+{
+    const char *want = k < L->arity ? L->cols[k].name : L->open && k == L->arity ? "truth" : NULL;
+    if (want && strlen(want) == n && memcmp(want, s, n) == 0)
+        return true;
+    nm_buf exp = {0};
+    for (int j = 0; j < L->arity; j++)
+        nm_buf_printf(&exp, "%s%s", j ? ", " : "", L->cols[j].name);
+    nm_diag *d;
+    if (!want)
+        d = row_error(L, off, n, "E-fact-header", "unexpected column '%.*s' in the header (%s '%s' has %d)",
+                      (int)n, s, L->t->pred < 0 ? "the party file" : "predicate", L->pname,
+                      L->arity);
+    else
+        d = row_error(L, off, n, "E-fact-header", "header column %d is '%.*s'; '%s' expects '%s'",
+                      k + 1, (int)n, s, L->pname, want);
+    nm_diag_note(d, NM_SEV_NOTE, NULL, "the header must name the columns %s%s, in this order",
+                 nm_buf_str(&exp), L->open ? " (then, optionally, truth)" : "");
+    return false;
+}
+
+/* Called with the number of header fields seen; false when too few. */
+static bool header_end(loader *L, int nfields, size_t eol)
+{
+    if (nfields < L->arity) {
+        nm_buf exp = {0};
+        for (int j = 0; j < L->arity; j++)
+            nm_buf_printf(&exp, "%s%s", j ? ", " : "", L->cols[j].name);
+        nm_diag *d = row_error(L, eol, 0, "E-fact-header", "the header has %d column%s; '%s' has %d",
+                               nfields, nfields == 1 ? "" : "s", L->pname, L->arity);
+        nm_diag_note(d, NM_SEV_NOTE, NULL, "the header must name the columns %s%s, in this order",
+                     nm_buf_str(&exp), L->open ? " (then, optionally, truth)" : "");
+        return false;
+    }
+    L->has_truth = nfields == L->arity + 1;
+    L->ncols = L->arity + L->has_truth;
+    return true;
+}
+
+static void wrong_count(loader *L, int nfields, size_t off, size_t n)
+{
+    nm_diag *d = row_error(L, off, n, "E-fact-columns", "row has %d field%s; '%s' has %d column%s",
+                           nfields, nfields == 1 ? "" : "s", L->pname, L->ncols,
+                           L->ncols == 1 ? "" : "s");
+    nm_buf exp = {0};
+    for (int j = 0; j < L->ncols; j++)
+        nm_buf_printf(&exp, "%s%s", j ? ", " : "", L->cols[j].name);
+    nm_diag_note(d, NM_SEV_NOTE, NULL, "the columns are %s", nm_buf_str(&exp));
+}
+
+/* Trailing empty lines end the data; an empty line before more data is an error.
+ * Returns true when only line ends remain from off. */
+static bool only_blank_from(const loader *L, size_t off)
+{
+    for (size_t i = off; i < L->len; i++)
+        if (L->text[i] != '\n' && L->text[i] != '\r')
+            return false;
+    return true;
+}
+
+/* ---- TSV --------------------------------------------------------------------------- */
+
+static void load_tsv(loader *L)
+{
+    const char *t = L->text;
+    size_t pos = L->body;
+    bool header = true;
+    int maxf = L->arity + 2;        /* fields remembered per line; more are only counted */
+    size_t *fo = nm_alloc_atomic(sizeof(size_t) * (size_t)(maxf + 1));
+    size_t *fe = nm_alloc_atomic(sizeof(size_t) * (size_t)(maxf + 1));
+    while (pos < L->len && !L->stopped) {
+        const char *nl = memchr(t + pos, '\n', L->len - pos);
+        size_t eol = nl ? (size_t)(nl - t) : L->len;
+        size_t next = nl ? eol + 1 : L->len;
+        size_t end = eol > pos && t[eol - 1] == '\r' ? eol - 1 : eol;
+        if (end == pos && !header) {
+            if (only_blank_from(L, pos))
+                break;
+            row_error(L, pos, 0, "E-fact-empty", "empty line (only trailing empty lines are allowed)");
+            pos = next;
+            continue;
+        }
+        int k = 0;
+        size_t f = pos;
+        for (;;) {
+            const char *tab = memchr(t + f, '\t', end - f);
+            size_t e = tab ? (size_t)(tab - t) : end;
+            if (k < maxf) {
+                fo[k] = f;
+                fe[k] = e;
+            }
+            k++;
+            if (!tab)
+                break;
+            f = e + 1;
+        }
+        if (header) {
+            for (int j = 0; j < k && j < maxf; j++)
+                if (!header_field(L, j, t + fo[j], fe[j] - fo[j], fo[j]))
+                    return;     /* a bad header: the rows cannot be read */
+            if (!header_end(L, k, end))
+                return;
+            header = false;
+            reserve_rows(L->t, estimate_rows(L, next));
+        } else if (k != L->ncols) {
+            if (k > L->ncols)
+                wrong_count(L, k, fo[L->ncols], end - fo[L->ncols]);
+            else
+                wrong_count(L, k, end, 0);
+        } else {
+            bool ok = true;
+            for (int j = 0; j < k; j++)
+                ok = convert(L, &L->cols[j], t + fo[j], fe[j] - fo[j], fo[j], fe[j] - fo[j],
+                             &L->row[j]) && ok;
+            if (ok)
+                add_row(L);
+        }
+        pos = next;
+        progress(L, pos);
+    }
+    if (header && !L->stopped)
+        row_error(L, L->body, 0, "E-fact-header", "empty file: expected a header naming the columns");
+}
+
+/* ---- CSV (RFC 4180) ---------------------------------------------------------------- */
+
+typedef struct csv_field {
+    size_t text_off;        /* into scratch when quoted, else into the file */
+    size_t n;
+    bool quoted;
+    size_t raw_off, raw_n;  /* the field as written */
+} csv_field;
+
+/* Reads one record from *pos: fields separated by ',', quoted fields with "" for a
+ * quote and any character (comma, line break) inside. Returns the number of fields,
+ * or -1 after reporting a malformed record (then *pos is past its line). */
+static int csv_record(loader *L, size_t *pos, csv_field **fields, int *cap)
+{
+    const char *t = L->text;
+    size_t i = *pos;
+    int nf = 0;
+    L->scratch.len = 0;
+    for (;;) {
+        if (nf == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            *fields = nm_realloc(*fields, sizeof(csv_field) * (size_t)*cap);
+        }
+        csv_field *fd = &(*fields)[nf++];
+        fd->raw_off = i;
+        if (i < L->len && t[i] == '"') {
+            fd->quoted = true;
+            fd->text_off = L->scratch.len;
+            size_t j = i + 1;
+            for (;;) {
+                if (j >= L->len) {
+                    row_error(L, i, 1, "E-fact-csv", "unterminated quoted field");
+                    *pos = L->len;
+                    return -1;
+                }
+                if (t[j] == '"') {
+                    if (j + 1 < L->len && t[j + 1] == '"') {
+                        nm_buf_putc(&L->scratch, '"');
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                nm_buf_putc(&L->scratch, t[j]);
+                j++;
+            }
+            fd->n = L->scratch.len - fd->text_off;
+            i = j + 1;
+            fd->raw_n = i - fd->raw_off;
+            if (i < L->len && t[i] != ',' && t[i] != '\n' && !(t[i] == '\r' && i + 1 < L->len && t[i + 1] == '\n') &&
+                !(t[i] == '\r' && i + 1 == L->len)) {
+                row_error(L, i, 1, "E-fact-csv", "expected ',' or the end of the line after a quoted field");
+                const char *nl = memchr(t + i, '\n', L->len - i);
+                *pos = nl ? (size_t)(nl - t) + 1 : L->len;
+                return -1;
+            }
+        } else {
+            fd->quoted = false;
+            size_t j = i;
+            while (j < L->len && t[j] != ',' && t[j] != '\n' &&
+                   !(t[j] == '\r' && (j + 1 == L->len || t[j + 1] == '\n'))) {
+                if (t[j] == '"') {
+                    row_error(L, j, 1, "E-fact-csv", "a quote inside an unquoted field (quote the whole field and double the quote)");
+                    const char *nl = memchr(t + j, '\n', L->len - j);
+                    *pos = nl ? (size_t)(nl - t) + 1 : L->len;
+                    return -1;
+                }
+                j++;
+            }
+            fd->text_off = i;
+            fd->n = j - i;
+            fd->raw_n = j - i;
+            i = j;
+        }
+        if (i < L->len && t[i] == ',') {
+            i++;
+            continue;
+        }
+        if (i < L->len && t[i] == '\r')
+            i++;
+        if (i < L->len && t[i] == '\n')
+            i++;
+        *pos = i;
+        return nf;
+    }
+}
+
+static void load_csv(loader *L)
+{
+    const char *t = L->text;
+    size_t pos = L->body;
+    bool header = true;
+    csv_field *fields = NULL;
+    int cap = 0;
+    while (pos < L->len && !L->stopped) {
+        if (t[pos] == '\n' || (t[pos] == '\r' && pos + 1 < L->len && t[pos + 1] == '\n')) {
+            if (only_blank_from(L, pos))
+                break;
+            row_error(L, pos, 0, "E-fact-empty", "empty line (only trailing empty lines are allowed)");
+            pos += t[pos] == '\r' ? 2 : 1;
+            continue;
+        }
+        size_t start = pos;
+        int nf = csv_record(L, &pos, &fields, &cap);
+        if (nf < 0)
+            continue;
+        const char *base = L->scratch.data;
+        if (header) {
+            bool ok = true;
+            for (int k = 0; k < nf && ok; k++) {
+                csv_field *fd = &fields[k];
+                ok = header_field(L, k, fd->quoted ? base + fd->text_off : t + fd->text_off, fd->n,
+                                  fd->raw_off);
+            }
+            if (!ok || !header_end(L, nf, fields[nf - 1].raw_off + fields[nf - 1].raw_n))
+                return;
+            header = false;
+            continue;
+        }
+        if (nf != L->ncols) {
+            if (nf > L->ncols)
+                wrong_count(L, nf, fields[L->ncols].raw_off,
+                            fields[nf - 1].raw_off + fields[nf - 1].raw_n - fields[L->ncols].raw_off);
+            else
+                wrong_count(L, nf, fields[nf - 1].raw_off + fields[nf - 1].raw_n, 0);
+            continue;
+        }
+        bool ok = true;
+        for (int k = 0; k < nf; k++) {
+            csv_field *fd = &fields[k];
+            ok = convert(L, &L->cols[k], fd->quoted ? base + fd->text_off : t + fd->text_off, fd->n,
+                         fd->raw_off, fd->raw_n, &L->row[k]) && ok;
+        }
+        if (ok)
+            add_row(L);
+        (void)start;
+        progress(L, pos);
+    }
+    if (header && !L->stopped)
+        row_error(L, L->body, 0, "E-fact-header", "empty file: expected a header naming the columns");
+}
+
+/* ---- JSON Lines ---------------------------------------------------------------------- */
+
+/* The raw text of the value of top-level key `key` in the object on [s, e): its
+ * offset and length, found by scanning (jansson keeps no positions). False when the
+ * key is not found (then the caller points at the whole line). */
+static bool json_value_span(const char *s, size_t n, const char *key, size_t *off, size_t *len,
+                            size_t *key_off)
+{
+    size_t klen = strlen(key), i = 0;
+    int depth = 0;
+    while (i < n) {
+        char c = s[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < n && s[j] != '"')
+                j += s[j] == '\\' ? 2 : 1;
+            if (depth == 1 && j - i - 1 == klen && memcmp(s + i + 1, key, klen) == 0) {
+                size_t k = j + 1;
+                while (k < n && (s[k] == ' ' || s[k] == '\t'))
+                    k++;
+                if (k < n && s[k] == ':') {
+                    k++;
+                    while (k < n && (s[k] == ' ' || s[k] == '\t'))
+                        k++;
+                    size_t v = k;
+                    int d = 0;
+                    while (k < n) {
+                        if (s[k] == '"') {
+                            k++;
+                            while (k < n && s[k] != '"')
+                                k += s[k] == '\\' ? 2 : 1;
+                        } else if (s[k] == '{' || s[k] == '[') {
+                            d++;
+                        } else if (s[k] == '}' || s[k] == ']') {
+                            if (d == 0)
+                                break;
+                            d--;
+                        } else if (s[k] == ',' && d == 0) {
+                            break;
+                        }
+                        k++;
+                    }
+                    while (k > v && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+                        k--;
+                    *off = v;
+                    *len = (k > n ? n : k) - v;
+                    if (key_off)
+                        *key_off = i;
+                    return true;
+                }
+            }
+            i = j + 1;
+            continue;
+        }
+        if (c == '{' || c == '[')
+            depth++;
+        else if (c == '}' || c == ']')
+            depth--;
+        i++;
+    }
+    return false;
+}
+
+static void load_jsonl(loader *L)
+{
+    const char *t = L->text;
+    size_t pos = L->body;
+    L->has_truth = false;
+    L->ncols = L->arity;
+    while (pos < L->len && !L->stopped) {
+        const char *nl = memchr(t + pos, '\n', L->len - pos);
+        size_t eol = nl ? (size_t)(nl - t) : L->len;
+        size_t next = nl ? eol + 1 : L->len;
+        size_t end = eol > pos && t[eol - 1] == '\r' ? eol - 1 : eol;
+        const char *ln = t + pos;
+        size_t n = end - pos;
+        if (n == 0) {
+            if (only_blank_from(L, pos))
+                break;
+            row_error(L, pos, 0, "E-fact-empty", "empty line (only trailing empty lines are allowed)");
+            pos = next;
+            continue;
+        }
+        json_error_t jerr;
+        json_t *obj = json_loadb(ln, n, JSON_REJECT_DUPLICATES, &jerr);
+        if (!obj || !json_is_object(obj)) {
+            size_t at = obj ? 0 : (jerr.position > 0 ? (size_t)jerr.position - 1 : 0);
+            if (at > n)
+                at = n;
+            if (obj)
+                row_error(L, pos, n, "E-fact-json", "expected a JSON object on each line");
+            else
+                row_error(L, pos + at, at < n ? 1 : 0, "E-fact-json", "invalid JSON: %s", jerr.text);
+            json_decref(obj);
+            pos = next;
+            continue;
+        }
+        bool ok = true;
+        const char *key;
+        json_t *val;
+        json_object_foreach(obj, key, val) {
+            bool known = strcmp(key, "truth") == 0 && L->open;
+            for (int j = 0; j < L->arity && !known; j++)
+                known = strcmp(key, L->cols[j].name) == 0;
+            if (!known) {
+                size_t vo, vn, ko = pos, kn = n;
+                if (json_value_span(ln, n, key, &vo, &vn, &ko)) {
+                    ko += pos;
+                    kn = strlen(key) + 2;
+                }
+                nm_diag *d = row_error(L, ko, kn, "E-fact-key", "unknown key '%s' (%s '%s' has no such argument)",
+                                       key, L->t->pred < 0 ? "party file" : "predicate", L->pname);
+                nm_buf exp = {0};
+                for (int j = 0; j < L->arity; j++)
+                    nm_buf_printf(&exp, "%s%s", j ? ", " : "", L->cols[j].name);
+                nm_diag_note(d, NM_SEV_NOTE, NULL, "the keys are %s%s", nm_buf_str(&exp),
+                             L->open ? " (and, optionally, truth)" : "");
+                ok = false;
+            }
+        }
+        bool truth = true;
+        for (int j = 0; j <= L->arity && ok; j++) {
+            const char *name = j < L->arity ? L->cols[j].name : "truth";
+            json_t *v = json_object_get(obj, name);
+            if (j == L->arity && (!v || !L->open))
+                break;
+            size_t vo = 0, vn = n;
+            if (json_value_span(ln, n, name, &vo, &vn, NULL))
+                vo += pos;
+            else
+                vo = pos;
+            if (!v) {
+                row_error(L, pos, n, "E-fact-key", "missing key '%s'", name);
+                ok = false;
+                continue;
+            }
+            if (j == L->arity) {
+                if (!json_is_boolean(v)) {
+                    row_error(L, vo, vn, "E-fact-value", "'truth' must be true or false");
+                    ok = false;
+                } else {
+                    truth = json_is_true(v);
+                }
+                continue;
+            }
+            column *c = &L->cols[j];
+            if (json_is_string(v)) {
+                ok = convert(L, c, json_string_value(v), json_string_length(v), vo, vn, &L->row[j]) && ok;
+            } else if (json_is_number(v) &&
+                       (c->kind == COL_INT || c->kind == COL_DECIMAL || c->kind == COL_RATIONAL)) {
+                ok = convert(L, c, t + vo, vn, vo, vn, &L->row[j]) && ok;
+            } else if (json_is_boolean(v) && c->kind == COL_BOOL) {
+                L->row[j] = nm_val_bool(json_is_true(v));
+            } else {
+                row_error(L, vo, vn, "E-fact-value", "expected %s for '%s' (a '%s')",
+                          c->kind == COL_INT || c->kind == COL_DECIMAL ? "a number or a string"
+                          : c->kind == COL_BOOL                        ? "true or false"
+                                                                       : "a string",
+                          c->name, type_name(L, c));
+                ok = false;
+            }
+        }
+        json_decref(obj);
+        if (ok) {
+            L->row[L->arity] = nm_val_bool(truth);
+            L->has_truth = true;
+            add_row(L);
+            L->has_truth = false;
+        }
+        pos = next;
+        progress(L, pos);
+    }
+}
+
+/* ---- the directory ----------------------------------------------------------------- */
+
+static table *table_for(nm_factset *fs, int pred, int arity)
+{
+    for (int i = 0; i < fs->tables.n; i++) {
+        table *t = fs->tables.items[i];
+        if (t->pred == pred)
+            return t;
+    }
+    table *t = nm_alloc(sizeof *t);
+    t->pred = pred;
+    t->arity = arity;
+    nm_vec_push(&fs->tables, t);
+    return t;
+}
+
+/* The column of an argument of type `type`; false for a type no file can hold. */
+static bool column_for(const nm_program *p, int type, column *c)
+{
+    memset(c, 0, sizeof *c);
+    c->type = type;
+    switch (p->types[type].kind) {
+    case NM_TY_INT: c->kind = COL_INT; return true;
+    case NM_TY_DECIMAL: c->kind = COL_DECIMAL; return true;
+    case NM_TY_RATIONAL: c->kind = COL_RATIONAL; return true;
+    case NM_TY_DATE: c->kind = COL_DATE; return true;
+    case NM_TY_DURATION: c->kind = COL_DURATION; return true;
+    case NM_TY_TEXT: c->kind = COL_TEXT; return true;
+    case NM_TY_BOOL: c->kind = COL_BOOL; return true;
+    case NM_TY_ENUM:
+    case NM_TY_TIERS: c->kind = COL_ENUM; return true;
+    case NM_TY_ENTITY: c->kind = COL_ENTITY; return true;
+    case NM_TY_PERSON: c->kind = COL_PERSON; return true;
+    case NM_TY_UNIT: c->kind = COL_UNIT; return true;
+    case NM_TY_ENTITY_DECL: c->kind = COL_DECLARED; return true;
+    default: return false;
+    }
+}
+
+/* The header name of argument j: its declared name; an attribute's value and the
+ * arguments of lists, maps and tables have none and are called "value" / "argN". */
+static const char *arg_name(const nm_ppred *pd, int j)
+{
+    if (pd->arg_names && pd->arg_names[j] && *pd->arg_names[j])
+        return pd->arg_names[j];
+    if (pd->origin == NM_ORIGIN_ATTR && j == pd->arity - 1)
+        return "value";
+    return nm_sprintf("arg%d", j + 1);
+}
+
+const char *nm_facts_arg_name(const nm_program *p, int pred, int j)
+{
+    return arg_name(&p->preds[pred], j);
+}
+
+static void enum_names(const nm_program *p)
+{
+    for (int i = 0; i < p->nconsts; i++) {
+        const nm_pconst *k = &p->consts[i];
+        if (k->kind == NM_CONST_MEMBER)
+            nm_val_enum_declare((uint32_t)k->type, (uint32_t)k->ordinal, k->name, strlen(k->name));
+    }
+}
+
+typedef enum fmt { FMT_TSV, FMT_CSV, FMT_JSONL } fmt;
+
+static bool ends_with(const char *s, const char *suf, size_t *base)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    if (n <= m || strcmp(s + n - m, suf) != 0)
+        return false;
+    *base = n - m;
+    return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Reads the whole file into a NUL-terminated collectable buffer. */
+static char *read_all(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EISDIR;
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = nm_alloc_atomic(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            cap *= 2;
+            buf = nm_realloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            close(fd);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static nm_span no_span(void)
+{
+    nm_span s;
+    memset(&s, 0, sizeof s);
+    return s;
+}
+
+/* Loads one file for predicate `pred` (or a party file). */
+static void load_file(nm_engine *e, nm_factset *fs, const char *path, int pred, fmt f, FILE *prog)
+{
+    const nm_program *p = e->program;
+    size_t len;
+    char *text = read_all(path, &len);
+    if (!text) {
+        nm_error(e->diags, no_span(), "E-io", "cannot read '%s': %s", path, strerror(errno));
+        e->unreadable = true;
+        return;
+    }
+    loader L = {.e = e, .fs = fs, .p = p, .text = text, .len = len};
+    L.src = nm_alloc(sizeof *L.src);
+    L.src->path = path;
+    L.src->text = text;
+    L.src->len = len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        L.body = 3;
+    if (prog && len >= PROGRESS_MIN_BYTES)
+        L.progress = prog;
+    if (pred >= 0) {
+        const nm_ppred *pd = &p->preds[pred];
+        L.pname = pd->name;
+        L.arity = pd->arity;
+        L.open = pd->mode == NM_PRED_OPEN;
+    } else {
+        L.pname = pred == PARTY_PERSON ? "Person" : "Unit";
+        L.arity = 1;
+    }
+    L.cols = nm_alloc(sizeof(column) * (size_t)(L.arity + 1));
+    L.row = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(L.arity + 2));
+    for (int j = 0; j < L.arity; j++) {
+        if (pred < 0) {
+            L.cols[j].kind = COL_PARTY;
+            L.cols[j].type = pred == PARTY_PERSON ? NM_TY_PERSON : NM_TY_UNIT;
+            L.cols[j].name = "name";
+            continue;
+        }
+        const nm_ppred *pd = &p->preds[pred];
+        if (!column_for(p, pd->arg_types[j], &L.cols[j])) {
+            nm_error(e->diags, no_span(), "E-fact-type",
+                     "'%s': argument '%s' of '%s' has type '%s', which fact files cannot hold",
+                     path, arg_name(pd, j), pd->name, p->types[pd->arg_types[j]].name);
+            return;
+        }
+        L.cols[j].name = arg_name(pd, j);
+    }
+    L.cols[L.arity].kind = COL_TRUTH;
+    L.cols[L.arity].name = "truth";
+    if (L.arity == 0 && f != FMT_JSONL) {
+        nm_error(e->diags, no_span(), "E-fact-arity",
+                 "'%s': '%s' has no arguments; give its facts in a .jsonl file (one {} per fact)",
+                 path, L.pname);
+        return;
+    }
+    L.t = table_for(fs, pred, L.arity);
+    size_t n0 = L.t->n, nf0 = L.t->nf;
+    /* A load allocates almost only what it keeps (rows, interned names and numbers):
+     * collections during it would rescan a growing heap for little garbage, and cost
+     * about half the time of a large load. */
+    GC_disable();
+    if (f == FMT_TSV)
+        load_tsv(&L);
+    else if (f == FMT_CSV)
+        load_csv(&L);
+    else
+        load_jsonl(&L);
+    GC_enable();
+    progress_done(&L);
+    if (L.errors) {     /* a file with errors contributes nothing */
+        L.t->n = n0;
+        L.t->nf = nf0;
+    }
+}
+
+void nm_engine_set_progress(nm_engine *e, FILE *out)
+{
+    e->progress = out;
+}
+
+bool nm_engine_load_facts_dir(nm_engine *e, const char *dir)
+{
+    int before = nm_diags_errors(e->diags);
+    if (!e->program || before) {
+        nm_error(e->diags, no_span(), "E-state", "fact files can be loaded only into a checked program");
+        return false;
+    }
+    const nm_program *p = e->program;
+    DIR *d = opendir(dir);
+    if (!d) {
+        nm_error(e->diags, no_span(), "E-io", "cannot read the fact directory '%s': %s", dir,
+                 strerror(errno));
+        e->unreadable = true;
+        return false;
+    }
+    nm_vec names = {0};
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t b = 0;
+        if (de->d_name[0] == '.')
+            continue;
+        if (ends_with(de->d_name, ".tsv", &b) || ends_with(de->d_name, ".csv", &b) ||
+            ends_with(de->d_name, ".jsonl", &b))
+            nm_vec_push(&names, nm_strdup(de->d_name));
+    }
+    closedir(d);
+    qsort(names.items, (size_t)names.n, sizeof(char *), cmp_str);
+    if (!e->facts)
+        e->facts = nm_alloc(sizeof(nm_factset));
+    nm_factset *fs = e->facts;
+    seed_entities(fs, p);
+    enum_names(p);
+    size_t dlen = strlen(dir);
+    bool slash = dlen && dir[dlen - 1] == '/';
+    /* resolve every name first; parties are declared before the facts that name them */
+    int *preds = nm_alloc_atomic(sizeof(int) * (size_t)(names.n + 1));
+    fmt *fmts = nm_alloc_atomic(sizeof(fmt) * (size_t)(names.n + 1));
+    for (int i = 0; i < names.n; i++) {
+        const char *name = names.items[i];
+        size_t b = 0;
+        fmts[i] = ends_with(name, ".tsv", &b) ? FMT_TSV : ends_with(name, ".csv", &b) ? FMT_CSV : FMT_JSONL;
+        ends_with(name, fmts[i] == FMT_TSV ? ".tsv" : fmts[i] == FMT_CSV ? ".csv" : ".jsonl", &b);
+        char *base = nm_strndup(name, b);
+        const char *path = nm_sprintf("%s%s%s", dir, slash ? "" : "/", name);
+        names.items[i] = (void *)path;
+        int k = nm_program_pred(p, base);
+        preds[i] = -1;
+        if (k >= 0 && k < NM_BUILTIN__COUNT)
+            k = -1;
+        if (k < 0 && strcmp(base, "Person") == 0) {
+            preds[i] = PARTY_PERSON;
+        } else if (k < 0 && strcmp(base, "Unit") == 0) {
+            preds[i] = PARTY_UNIT;
+        } else if (k < 0) {
+            nm_diag *dg = nm_error(e->diags, no_span(), "E-fact-file",
+                                   "fact file '%s' names no input predicate ('%s')", path, base);
+            const char *best = NULL;
+            int len = 0;
+            for (const char *q = base; *q; q++)
+                len += ((unsigned char)*q & 0xC0) != 0x80;
+            int bestd = (len / 3 > 1 ? len / 3 : 1) + 1;
+            for (int j = NM_BUILTIN__COUNT; j < p->npreds; j++) {
+                if (p->preds[j].mode == NM_PRED_DERIVED)
+                    continue;
+                int dist = nm_check_edit_distance(base, p->preds[j].name);
+                if (dist < bestd) {
+                    bestd = dist;
+                    best = p->preds[j].name;
+                }
+            }
+            if (best)
+                nm_diag_note(dg, NM_SEV_HELP, NULL, "did you mean '%s'?", best);
+        } else if (p->preds[k].mode == NM_PRED_DERIVED) {
+            nm_error(e->diags, no_span(), "E-fact-derived",
+                     "fact file '%s': '%s' is concluded by rules; fact files can be given only "
+                     "for input predicates", path, base);
+        } else if (p->preds[k].origin != NM_ORIGIN_PRED && p->preds[k].origin != NM_ORIGIN_ATTR) {
+            nm_error(e->diags, no_span(), "E-fact-derived",
+                     "fact file '%s': '%s' is a list, map or table; its rows are given in the rules",
+                     path, base);
+        } else {
+            preds[i] = k;
+        }
+        for (int j = 0; j < i && preds[i] != -1; j++)
+            if (preds[j] == preds[i]) {
+                nm_error(e->diags, no_span(), "E-fact-file",
+                         "facts of '%s' are given twice: '%s' and '%s'", base,
+                         (const char *)names.items[j], path);
+                preds[i] = -1;
+            }
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < names.n; i++)
+            if (preds[i] != -1 && (preds[i] < 0) == (pass == 0))
+                load_file(e, fs, names.items[i], preds[i], fmts[i], e->progress);
+    return nm_diags_errors(e->diags) == before;
+}
+
+/* ---- insertion at each run --------------------------------------------------------- */
+
+#define BATCH 256
+
+static void insert_rows(nm_rel *r, const nm_cell *rows, size_t n, int arity, const nm_rel *unless)
+{
+    bool fresh[BATCH];
+    nm_row ids[BATCH];
+    if (arity == 0) {
+        if (n && !(unless && nm_rel_size(unless)))
+            nm_rel_insert(r, rows, NULL);
+        return;
+    }
+    if (unless && nm_rel_size(unless) == 0)
+        unless = NULL;
+    if (!unless) {
+        for (size_t i = 0; i < n; i += BATCH) {
+            int k = (int)(n - i < BATCH ? n - i : BATCH);
+            nm_rel_insert_batch(r, rows + i * (size_t)arity, k, fresh, ids);
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const nm_cell *t = rows + i * (size_t)arity;
+        if (!nm_rel_contains(unless, t))
+            nm_rel_insert(r, t, NULL);
+    }
+}
+
+void nm_facts_insert_false(const nm_factset *fs, const nm_lowered *lw, nm_eval *ev)
+{
+    for (int i = 0; fs && i < fs->tables.n; i++) {
+        const table *t = fs->tables.items[i];
+        if (t->pred >= 0 && t->nf)
+            insert_rows(nm_eval_rel(ev, lw->pred_false_rel[t->pred]), t->frows, t->nf, t->arity, NULL);
+    }
+}
+
+/* The domain of type t in this run, with the file's individuals ([sem.open.domain]);
+ * *extra tells whether the files added any. */
+static nm_vec domain_with_files(const nm_factset *fs, const nm_lowered *lw, int t, bool *extra)
+{
+    const nm_program *p = lw->prog;
+    const nm_ptype *ty = &p->types[t];
+    nm_vec out = {0};
+    if (ty->kind == NM_TY_ENUM || ty->kind == NM_TY_TIERS) {
+        for (int i = 0; i < ty->nmembers; i++)
+            nm_vec_push(&out, (void *)(uintptr_t)lw->const_cell[ty->members[i]]);
+        return out;
+    }
+    if (ty->kind == NM_TY_BOOL) {
+        nm_vec_push(&out, (void *)(uintptr_t)nm_val_bool(false));
+        nm_vec_push(&out, (void *)(uintptr_t)nm_val_bool(true));
+        return out;
+    }
+    for (int i = 0; i < p->nconsts; i++) {
+        const nm_pconst *k = &p->consts[i];
+        if (k->kind != NM_CONST_ENTITY || (k->case_id != -1 && k->case_id != lw->case_id))
+            continue;
+        if (k->type == t || (t == NM_TY_ENTITY && (k->type == NM_TY_PERSON || k->type == NM_TY_UNIT)))
+            nm_vec_push(&out, (void *)(uintptr_t)lw->const_cell[i]);
+    }
+    for (size_t i = 0; i < fs->nnew; i++) {
+        int k = fs->new_types[i];
+        if (k == t || (t == NM_TY_ENTITY && (k == NM_TY_PERSON || k == NM_TY_UNIT))) {
+            nm_vec_push(&out, (void *)(uintptr_t)fs->new_cells[i]);
+            *extra = true;
+        }
+    }
+    return out;
+}
+
+bool nm_facts_insert_true(const nm_factset *fs, const nm_lowered *lw, nm_eval *ev, nm_buf *err)
+{
+    if (!fs)
+        return true;
+    for (int i = 0; i < fs->tables.n; i++) {
+        const table *t = fs->tables.items[i];
+        if (t->pred < 0 || !t->n)
+            continue;
+        int k = t->pred;
+        if (lw->pred_poss_rel[k] != lw->pred_rel[k])
+            insert_rows(nm_eval_rel(ev, lw->pred_poss_rel[k]), t->rows, t->n, t->arity, NULL);
+        insert_rows(nm_eval_rel(ev, lw->pred_rel[k]), t->rows, t->n, t->arity,
+                    nm_eval_rel(ev, lw->pred_false_rel[k]));
+    }
+    if (!fs->nnew)
+        return true;
+    const nm_program *p = lw->prog;
+    for (int k = 0; k < p->npreds; k++) {
+        if (!lw->open[k])
+            continue;
+        int ar = p->preds[k].arity;
+        bool extra = false;
+        nm_vec *doms = nm_alloc(sizeof *doms * (size_t)(ar + 1));
+        double size = 1;
+        for (int j = 0; j < ar; j++) {
+            doms[j] = domain_with_files(fs, lw, p->preds[k].arg_types[j], &extra);
+            size *= doms[j].n;
+        }
+        if (!extra || size == 0)
+            continue;
+        if (size > MAX_OPEN_DOMAIN) {
+            nm_buf_printf(err, "the open predicate '%s' has %.0f possible atoms, more than %d",
+                          p->preds[k].name, size, MAX_OPEN_DOMAIN);
+            return false;
+        }
+        nm_rel *falses = nm_eval_rel(ev, lw->pred_false_rel[k]);
+        nm_rel *poss = nm_eval_rel(ev, lw->pred_poss_rel[k]);
+        int idx[64] = {0};
+        nm_cell tuple[64];
+        if (ar > 64)
+            continue;
+        for (;;) {
+            for (int j = 0; j < ar; j++)
+                tuple[j] = (nm_cell)(uintptr_t)doms[j].items[idx[j]];
+            if (!nm_rel_contains(falses, tuple))
+                nm_rel_insert(poss, tuple, NULL);
+            int j = ar - 1;
+            while (j >= 0 && ++idx[j] == doms[j].n)
+                idx[j--] = 0;
+            if (j < 0)
+                break;
+        }
+    }
+    return true;
+}

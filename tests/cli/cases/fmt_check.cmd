@@ -1,0 +1,1 @@
+fmt --check tests/lang/fmt/canonical.norma tests/lang/fmt/messy.norma

@@ -1,0 +1,1 @@
+fmt tests/lang/fmt/messy.norma

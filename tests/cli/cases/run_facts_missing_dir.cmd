@@ -1,0 +1,1 @@
+run tests/lang/facts/open_truth.norma --facts tests/lang/facts/no-such.d

@@ -1,0 +1,1 @@
+run tests/lang/facts/open_truth.norma --facts tests/lang/facts/open_truth.d --output /tmp --output-preds bda

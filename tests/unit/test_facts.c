@@ -1,0 +1,227 @@
+/* test_facts.c — unit tests for fact files and the writers (engine/facts.c,
+ * engine/output.c) through norma.h: --output relations and --verdicts JSON Lines
+ * are written whole and atomically (a failed write leaves an existing file intact
+ * and no temporary file behind), and what --output writes loads back as facts. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "norma.h"
+
+static void setup(void) { nm_init(); }
+
+TestSuite(facts, .init = setup);
+
+static const char *program =
+    "type Service = enum { network_access, storage }\n"
+    "entity acme: unit\n"
+    "entity beta: unit\n"
+    "pred provides(p: Entity, s: Service) input\n"
+    "pred named(p: Entity, t: text) input\n"
+    "pred paid(p: Entity, x: decimal) input\n"
+    "pred checked(p: Entity) open\n"
+    "pred nsp(p: Entity)\n"
+    "pred fine(p: Entity, x: decimal)\n"
+    "pred label(p: Entity, t: text)\n"
+    "pred ok(p: Entity)\n"
+    "rule r: nsp(p) if provides(p, _)\n"
+    "rule f: fine(p, x) if paid(p, x)\n"
+    "rule l: label(p, t) if named(p, t)\n"
+    "rule o: ok(p) if nsp(p) and checked(p)\n"
+    "provides(acme, network_access)\n"
+    "provides(beta, storage)\n"
+    "paid(acme, 12.5)\n";
+
+static char *tmpdir(void)
+{
+    char *d = strdup("/tmp/norma-test-facts-XXXXXX");
+    cr_assert(mkdtemp(d));
+    return d;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+static void spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The number of entries in dir other than . and .. */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static nm_model *run(nm_engine *e, const char *extra_fact)
+{
+    cr_assert(nm_engine_load_string(e, "t.norma", program));
+    cr_assert(nm_engine_check(e));
+    if (extra_fact)
+        cr_assert(nm_engine_add_fact(e, extra_fact));
+    nm_model *m = nm_engine_run(e, NULL);
+    cr_assert(m);
+    return m;
+}
+
+Test(facts, writes_relations_with_header_and_truth)
+{
+    nm_engine *e = nm_engine_new();
+    nm_model *m = run(e, NULL);
+    char *d = tmpdir();
+    const char *preds[] = {"nsp", "fine", "ok"};
+    cr_assert(nm_model_write_relations(m, d, preds, 3));
+    char p[512];
+    snprintf(p, sizeof p, "%s/nsp.tsv", d);
+    cr_assert_str_eq(slurp(p), "p\ttruth\nacme\tyes\nbeta\tyes\n");
+    snprintf(p, sizeof p, "%s/fine.tsv", d);
+    cr_assert_str_eq(slurp(p), "p\tx\ttruth\nacme\t12.50\tyes\n");
+    snprintf(p, sizeof p, "%s/ok.tsv", d);
+    cr_assert_str_eq(slurp(p), "p\ttruth\nacme\tunknown\nbeta\tunknown\n");
+    cr_assert_eq(entries(d), 3);
+}
+
+Test(facts, writes_every_derived_relation_by_default)
+{
+    nm_engine *e = nm_engine_new();
+    nm_model *m = run(e, NULL);
+    char *d = tmpdir();
+    cr_assert(nm_model_write_relations(m, d, NULL, 0));
+    cr_assert_eq(entries(d), 4);    /* nsp, fine, label, ok */
+    char p[512];
+    snprintf(p, sizeof p, "%s/label.tsv", d);
+    cr_assert_str_eq(slurp(p), "p\tt\ttruth\n");
+}
+
+Test(facts, unknown_output_predicate_writes_nothing)
+{
+    nm_engine *e = nm_engine_new();
+    nm_model *m = run(e, NULL);
+    char *d = tmpdir();
+    const char *preds[] = {"nsp", "nsq"};
+    cr_assert_not(nm_model_write_relations(m, d, preds, 2));
+    cr_assert_eq(entries(d), 0);
+    cr_assert_eq(nm_engine_error_count(e), 1);
+}
+
+Test(facts, failed_relation_write_leaves_existing_file_intact)
+{
+    nm_engine *e = nm_engine_new();
+    /* a text with a tab cannot be written as TSV: the write fails part way */
+    nm_model *m = run(e, "named(acme, \"a\\tb\")");
+    char *d = tmpdir();
+    char p[512], q[512];
+    snprintf(p, sizeof p, "%s/label.tsv", d);
+    snprintf(q, sizeof q, "%s/nsp.tsv", d);
+    spit(p, "old label\n");
+    spit(q, "old nsp\n");
+    const char *preds[] = {"nsp", "label"};
+    cr_assert_not(nm_model_write_relations(m, d, preds, 2));
+    /* neither file is replaced (all or nothing), and no temporary file is left */
+    cr_assert_str_eq(slurp(p), "old label\n");
+    cr_assert_str_eq(slurp(q), "old nsp\n");
+    cr_assert_eq(entries(d), 2);
+}
+
+Test(facts, writes_verdicts_as_json_lines)
+{
+    nm_engine *e = nm_engine_new();
+    nm_model *m = run(e, NULL);
+    char *d = tmpdir();
+    char p[512];
+    snprintf(p, sizeof p, "%s/v.jsonl", d);
+    const char *qs[] = {"nsp(x)", "ok(acme)", "fine(acme, x)", "nsp(zeta)"};
+    cr_assert(nm_model_write_verdicts(m, p, qs, 3));
+    cr_assert_str_eq(
+        slurp(p),
+        "{\"atom\":\"nsp(acme)\",\"pred\":\"nsp\",\"args\":[\"acme\"],\"truth\":\"yes\",\"tags\":[],"
+        "\"query\":\"nsp(x)\"}\n"
+        "{\"atom\":\"nsp(beta)\",\"pred\":\"nsp\",\"args\":[\"beta\"],\"truth\":\"yes\",\"tags\":[],"
+        "\"query\":\"nsp(x)\"}\n"
+        "{\"atom\":\"ok(acme)\",\"pred\":\"ok\",\"args\":[\"acme\"],\"truth\":\"unknown\","
+        "\"tags\":[],\"query\":\"ok(acme)\"}\n"
+        "{\"atom\":\"fine(acme, 12.5)\",\"pred\":\"fine\",\"args\":[\"acme\",\"12.50\"],"
+        "\"truth\":\"yes\",\"tags\":[],\"query\":\"fine(acme, x)\"}\n");
+    cr_assert_eq(entries(d), 1);
+}
+
+Test(facts, failed_verdicts_leave_existing_file_intact)
+{
+    nm_engine *e = nm_engine_new();
+    nm_model *m = run(e, NULL);
+    char *d = tmpdir();
+    char p[512];
+    snprintf(p, sizeof p, "%s/v.jsonl", d);
+    spit(p, "old\n");
+    const char *qs[] = {"nsp(x)", "nsp(("};
+    cr_assert_not(nm_model_write_verdicts(m, p, qs, 2));
+    cr_assert_str_eq(slurp(p), "old\n");
+    cr_assert_eq(entries(d), 1);
+    /* a directory that does not exist: an error, nothing created */
+    cr_assert_not(nm_model_write_verdicts(m, "/nonexistent-norma-dir/v.jsonl", qs, 1));
+}
+
+Test(facts, output_loads_back_as_facts)
+{
+    nm_engine *e = nm_engine_new();
+    nm_model *m = run(e, NULL);
+    char *d = tmpdir();
+    const char *preds[] = {"fine"};
+    cr_assert(nm_model_write_relations(m, d, preds, 1));
+    /* fine.tsv, renamed paid.tsv, is a valid fact file of paid (its truth column aside) */
+    char p[512], q[512];
+    snprintf(p, sizeof p, "%s/fine.tsv", d);
+    snprintf(q, sizeof q, "%s/paid.tsv", d);
+    spit(q, "p\tx\nbeta\t7.25\n");
+    unlink(p);
+    nm_engine *e2 = nm_engine_new();
+    cr_assert(nm_engine_load_string(e2, "t.norma", program));
+    cr_assert(nm_engine_check(e2));
+    cr_assert(nm_engine_load_facts_dir(e2, d));
+    nm_model *m2 = nm_engine_run(e2, NULL);
+    cr_assert(m2);
+    nm_answers *a = nm_model_query(m2, "fine(beta, x)");
+    cr_assert_eq(nm_answers_count(a), 1);
+    cr_assert_str_eq(nm_answers_text(a, 0), "fine(beta, 7.25)");
+}
+
+Test(facts, bad_row_keeps_nothing_of_the_file)
+{
+    char *d = tmpdir();
+    char p[512];
+    snprintf(p, sizeof p, "%s/provides.tsv", d);
+    spit(p, "p\ts\nacme\tstorage\nbeta\tnowhere\n");
+    nm_engine *e = nm_engine_new();
+    cr_assert(nm_engine_load_string(e, "t.norma", program));
+    cr_assert(nm_engine_check(e));
+    cr_assert_not(nm_engine_load_facts_dir(e, d));
+    cr_assert_eq(nm_engine_error_count(e), 1);
+    cr_assert_not(nm_engine_unreadable(e));
+    nm_engine *e2 = nm_engine_new();
+    cr_assert(nm_engine_load_string(e2, "t.norma", program));
+    cr_assert(nm_engine_check(e2));
+    cr_assert_not(nm_engine_load_facts_dir(e2, "/nonexistent-norma-dir"));
+    cr_assert(nm_engine_unreadable(e2));
+}
