@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fmt.h"
 #include "norma.h"
 
 static const char *usage_text =

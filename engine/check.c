@@ -504,7 +504,7 @@ static nm_pcite *resolve_cites(checker *c, const nm_citation *cs, int n, int mod
 /* ---- types -------------------------------------------------------------------------- */
 
 /* A type a program can name (not the citation or rule-label types). */
-static bool nameable_type(int t) { return t != NM_TY_ERROR && t != NM_TY_CITE && t != NM_TY_RULE; }
+static bool nameable_type(int t) { return t != NM_TY_ERROR && t != NM_TY_RULE; }
 
 static bool is_numeric(int t) { return t == NM_TY_INT || t == NM_TY_DECIMAL || t == NM_TY_RATIONAL; }
 static bool is_entity(int t) { return t == NM_TY_ENTITY || t == NM_TY_PERSON || t == NM_TY_UNIT; }

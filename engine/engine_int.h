@@ -26,6 +26,8 @@ struct nm_engine {
     bool unreadable;        /* some path could not be read: exit 2 */
     nm_program *program;
     nm_vec extra_facts;     /* texts of facts added through nm_engine_add_fact */
+    nm_vec extra_false;     /* texts of `not A` facts added through nm_engine_add_fact */
+    nm_vec retracted;       /* facts withdrawn by nm_engine_retract_fact (model.c) */
     struct nm_factset *facts;   /* rows of fact files (facts.c), NULL when none */
     FILE *progress;         /* where fact loading shows progress; NULL: silent */
 };
@@ -42,5 +44,20 @@ const nm_cell *nm_answers_row(const nm_answers *a, int i);
 const nm_prule *nm_model_concluded_by(const nm_model *m, int pred, const nm_cell *t);
 /* Does rule r (any of its alternatives) derive the certain atom t of pred? */
 bool nm_model_rule_concludes(const nm_model *m, const nm_prule *r, int pred, const nm_cell *t);
+
+/* model.c, for explain.c: the default evaluation; the strict twin (false when the
+ * model has none); a query atom parsed as nm_model_query does (var[j]: -1 the cell,
+ * -2 a wildcard, k >= 0 variable k); and the model's facts (program, case, fact
+ * files, API facts) loaded into a fresh evaluator of lw (the model's own lowered
+ * program or its strict twin), for
+ * hypothetical runs (atoms inserted into C(p⁻) before the call stay false). */
+struct nm_eval;
+const struct nm_eval *nm_model_eval(const nm_model *m);
+bool nm_model_strict_twin(const nm_model *m, const struct nm_lowered **lw,
+                          const struct nm_eval **ev);
+bool nm_model_parse_query(nm_model *m, const char *atom, int *pred, int *nargs, nm_cell **cells,
+                          int **var);
+bool nm_model_reload(const nm_model *m, const struct nm_lowered *lw, struct nm_eval *ev,
+                     nm_buf *err);
 
 #endif

@@ -25,7 +25,8 @@
 #define MAX_ERRORS_PER_FILE 10
 #define MAX_OPEN_DOMAIN 10000000    /* as in lower.c: possible atoms of one open predicate */
 #define PROGRESS_MIN_BYTES (8u << 20)
-#define NAME_CACHE 64               /* bytes of a repeated name remembered per column */
+#define NAME_MAX_CACHED 40          /* names up to this many bytes are cached per column */
+#define NAME_CACHE_SLOTS (1u << 14) /* direct-mapped: 16384 × 56 bytes per name column */
 
 /* Pseudo-predicates of the party files Person.tsv and Unit.tsv. */
 enum { PARTY_PERSON = -2, PARTY_UNIT = -3 };
@@ -62,14 +63,38 @@ typedef enum col_kind {
     COL_ENUM, COL_ENTITY, COL_PERSON, COL_UNIT, COL_DECLARED, COL_PARTY, COL_TRUTH,
 } col_kind;
 
+/* A name already converted in this column, and its cell. */
+typedef struct name_slot {
+    nm_cell cell;           /* NM_CELL_NONE: empty */
+    uint32_t len;
+    char bytes[NAME_MAX_CACHED + 4];
+} name_slot;
+
 typedef struct column {
     col_kind kind;
     int type;               /* program type id */
     const char *name;       /* the header name it must have */
-    char last[NAME_CACHE];  /* ENUM/entities: the previous field and its cell */
-    size_t last_len;
-    nm_cell last_cell;
+    /* ENUM and entity columns: names seen before skip interning, the entity-type
+     * check and the enum look-up (a hit costs one hash of the bytes and a compare);
+     * why: names repeat across rows, and interning costs several cache misses. */
+    name_slot *cache;
 } column;
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325u ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x100000001b3u;
+        h ^= h >> 29;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w) * 0x9e3779b97f4a7c15u;
+    return h ^ (h >> 32);
+}
 
 typedef struct loader {
     nm_engine *e;
@@ -480,10 +505,17 @@ static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, s
     default:
         break;
     }
-    /* names: the previous field of the column is remembered (sorted data repeats) */
-    if (c->last_len && c->last_len == n && memcmp(c->last, s, n) == 0) {
-        *out = c->last_cell;
-        return true;
+    name_slot *slot = NULL;
+    if (n > 0 && n <= NAME_MAX_CACHED) {
+        if (!c->cache) {
+            c->cache = nm_alloc_atomic(sizeof(name_slot) * NAME_CACHE_SLOTS);
+            memset(c->cache, 0, sizeof(name_slot) * NAME_CACHE_SLOTS);
+        }
+        slot = &c->cache[name_hash(s, n) & (NAME_CACHE_SLOTS - 1)];
+        if (slot->cell != NM_CELL_NONE && slot->len == n && memcmp(slot->bytes, s, n) == 0) {
+            *out = slot->cell;
+            return true;
+        }
     }
     bool ok;
     if (c->kind == COL_ENUM) {
@@ -500,10 +532,10 @@ static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, s
     } else {
         ok = convert_entity(L, c, s, n, off, rn, out);
     }
-    if (ok && n > 0 && n < NAME_CACHE) {
-        memcpy(c->last, s, n);
-        c->last_len = n;
-        c->last_cell = *out;
+    if (ok && slot) {
+        memcpy(slot->bytes, s, n);
+        slot->len = (uint32_t)n;
+        slot->cell = *out;
     }
     return ok;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "norma.h"
 
 /* Formats the source text of `src`. Returns the canonical text (collector-owned), or
  * NULL when the text has syntax errors (reported to ds) or — a formatter bug — when
@@ -16,18 +17,6 @@
  * to ds as an internal error). */
 const char *nm_fmt_source(const nm_srcfile *src, nm_diags *ds);
 
-typedef enum nm_fmt_mode {
-    NM_FMT_PRINT,   /* write the formatted text of each file to out */
-    NM_FMT_CHECK,   /* write the path of each file that is not canonical to out */
-    NM_FMT_WRITE,   /* rewrite each file that is not canonical, in place, atomically */
-} nm_fmt_mode;
-
-/* Runs `norma fmt` over files and directories (every *.norma below a directory, in
- * path order). Syntax errors and unreadable paths are reported to err; a file that
- * does not parse is never written. Returns the exit status: 0 ok (for CHECK: every
- * file canonical), 1 a file does not parse or (CHECK) would change, 2 a path cannot be
- * read or written. */
-int nm_fmt_paths(const char *const *paths, int npaths, nm_fmt_mode mode, FILE *out,
-                 FILE *err);
+/* nm_fmt_mode and nm_fmt_paths, the command, are public: see norma.h. */
 
 #endif

@@ -43,6 +43,7 @@ typedef struct lctx {
     int fn_icmp[2][6];          /* [mode][nm_plan_cmp]: interval comparisons */
     int fn_in_force, fn_rule_in_force;
     int fn_point[2];            /* [mode]: an interval that must be a single value */
+    int fn_sign[2];             /* [positive]: value < 0 / > 0, or unknown */
     int naux;
     bool *blocked_done;         /* per source rule: its blocked relation is built */
 } lctx;
@@ -56,9 +57,13 @@ typedef struct rctx {
     int nremap;
     const nm_vec *cur;          /* the conjunction being lowered, and its literal */
     const void *cur_lit;
+    bool *open_var;             /* variable → the value of an open attribute: unknown
+                                   (NM_CELL_NONE) in the possible variant */
 } rctx;
 
 static const char **slot_names(const rctx *rc);
+static bool expr_open(const rctx *rc, const nm_pexpr *e);
+static bool *bool_array(int n);
 
 /* A conjunction of literals (formulas that are ATOM, NOT, CMP or WITHIN). */
 typedef nm_vec conj;
@@ -434,6 +439,16 @@ static nm_plan_status icmp_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, 
 #undef DEF
     *out = nm_val_bool(true);
     return ok ? NM_PLAN_OK : NM_PLAN_FAIL;
+}
+
+/* sign(v): ctx 1: v > 0, ctx 0: v < 0; an unknown value (NONE) passes both. */
+static nm_plan_status sign_fn(void *ctx, const nm_cell *a, int n, nm_cell *out, const char **why)
+{
+    *out = nm_val_bool(true);
+    if (a[0] == NM_CELL_NONE)
+        return NM_PLAN_OK;
+    int cmp = nm_val_compare(a[0], nm_val_int(0));
+    return ((intptr_t)ctx ? cmp > 0 : cmp < 0) ? NM_PLAN_OK : NM_PLAN_FAIL;
 }
 
 /* point(lo, hi): passes when lo = hi; otherwise fails (ctx CERT) or is an error
@@ -831,9 +846,11 @@ static int lower_agg_signed(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *
             keys[nkeys++] = value;
         }
     }
-    if (sign && value >= 0)
-        nm_plan_add_cmp(&sub, sign > 0 ? NM_CMP_GT : NM_CMP_LT, nm_plan_expr_var(value),
-                        nm_plan_expr_const(nm_val_int(0)));
+    if (sign && value >= 0) {
+        /* an unknown value (an open attribute's, NM_CELL_NONE) counts on both sides */
+        nm_plan_expr *v = nm_plan_expr_var(value);
+        nm_plan_add_test(&sub, nm_plan_expr_call(c->fn_sign[sign > 0], 1, &v));
+    }
     nm_plan_agg_kind kind = ag->op == NM_AGG_COUNT ? NM_PLAN_AGG_COUNT
                           : ag->op == NM_AGG_SUM   ? NM_PLAN_AGG_SUM
                           : ag->op == NM_AGG_MIN   ? NM_PLAN_AGG_MIN
@@ -853,6 +870,9 @@ static int lower_agg(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *b, mode
  * only compares aggregates over open predicates. */
 typedef struct ival ival;
 static ival lower_ival(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m);
+/* Arithmetic over an open attribute's value: the point value, NM_CELL_NONE when the
+ * value is unknown (the interval functions carry it through). */
+static nm_plan_expr *open_point(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m);
 
 /* The value of an expression over an uncertain aggregate where a single value is
  * needed (`n = count(…)`, an argument): its interval must be a point. Where it is not,
@@ -877,6 +897,8 @@ static nm_plan_expr *lower_expr(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_bo
         return nm_plan_expr_const(v);
     }
     case NM_E_ARITH: {
+        if (expr_open(rc, e))
+            return open_point(c, rc, e, b, m);   /* a point, or unknown (NONE) */
         int fn = e->u.arith.op == NM_OP_ADD ? c->fn_add
                : e->u.arith.op == NM_OP_SUB ? c->fn_sub
                : e->u.arith.op == NM_OP_MUL ? c->fn_mul
@@ -951,7 +973,7 @@ static nm_plan_expr *unbounded(void) { return nm_plan_expr_const(NM_CELL_NONE); 
  * empty); max the other way round; arithmetic on the ends. */
 static ival lower_ival(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m)
 {
-    if (!expr_uncertain(c->lw, e)) {
+    if (!expr_uncertain(c->lw, e) && !(e->kind != NM_E_VAR && expr_open(rc, e))) {
         nm_plan_expr *x = lower_expr(c, rc, e, b, m);
         return (ival){x, x};
     }
@@ -1005,6 +1027,11 @@ static ival lower_ival(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mo
         return (ival){x, x};
     }
     }
+}
+
+static nm_plan_expr *open_point(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m)
+{
+    return lower_ival(c, rc, e, b, m).lo;
 }
 
 static nm_plan_expr *point_value(lctx *c, rctx *rc, const nm_pexpr *e, nm_plan_body *b, mode m)
@@ -1061,7 +1088,8 @@ static void lower_literal(lctx *c, rctx *rc, const nm_pformula *f, nm_plan_body 
         nm_plan_cmp op = plan_cmp(f->u.cmp.op);
         if (negated)
             op = negate_cmp(op);
-        if (expr_uncertain(c->lw, f->u.cmp.lhs) || expr_uncertain(c->lw, f->u.cmp.rhs)) {
+        if (expr_uncertain(c->lw, f->u.cmp.lhs) || expr_uncertain(c->lw, f->u.cmp.rhs) ||
+            expr_open(rc, f->u.cmp.lhs) || expr_open(rc, f->u.cmp.rhs)) {
             /* not (A op B) is (A op' B) with op' the opposite comparison, in both
              * variants: certain(not X) = not possible(X) holds for the interval tests */
             ival l = lower_ival(c, rc, f->u.cmp.lhs, b, m);
@@ -1157,6 +1185,11 @@ static void lower_conj(lctx *c, rctx *rc, const conj *cj, nm_plan_body *b, mode 
                 if (x->kind == NM_E_VAR && expr_uncertain(c->lw, y) &&
                     !bound_elsewhere(cj, i, x->u.var)) {
                     nm_plan_add_assign(b, slot(rc, x->u.var), point_value(c, rc, y, b, m));
+                    bound = true;
+                } else if (x->kind == NM_E_VAR && y->kind != NM_E_VAR && expr_open(rc, y) &&
+                           !bound_elsewhere(cj, i, x->u.var)) {
+                    /* x takes the value, or the unknown value of an open attribute */
+                    nm_plan_add_assign(b, slot(rc, x->u.var), open_point(c, rc, y, b, m));
                     bound = true;
                 }
             }
@@ -1257,6 +1290,80 @@ static const char **slot_names(const rctx *rc)
     return names;
 }
 
+static void mark_open_vars(const nm_lowered *lw, const nm_pformula *f, bool *open_var, int nvars)
+{
+    if (!f)
+        return;
+    switch (f->kind) {
+    case NM_F_ATOM: {
+        const nm_ppred *pd = &lw->prog->preds[f->u.atom.pred];
+        const nm_pexpr *v = f->u.atom.nargs ? f->u.atom.args[f->u.atom.nargs - 1] : NULL;
+        if (pd->origin == NM_ORIGIN_ATTR && lw->open[f->u.atom.pred] && v && v->kind == NM_E_VAR &&
+            v->u.var < nvars)
+            open_var[v->u.var] = true;
+        for (int i = 0; i < f->u.atom.nargs; i++)
+            if (f->u.atom.args[i]->kind == NM_E_AGG)
+                mark_open_vars(lw, f->u.atom.args[i]->u.agg->body, open_var, nvars);
+        return;
+    }
+    case NM_F_AND:
+    case NM_F_OR:
+        mark_open_vars(lw, f->u.bin.lhs, open_var, nvars);
+        mark_open_vars(lw, f->u.bin.rhs, open_var, nvars);
+        return;
+    case NM_F_CMP:
+        for (int s = 0; s < 2; s++) {
+            const nm_pexpr *e = s ? f->u.cmp.rhs : f->u.cmp.lhs;
+            if (e->kind == NM_E_AGG)
+                mark_open_vars(lw, e->u.agg->body, open_var, nvars);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+/* `x = e` with e over an open value makes x open too (to a fixpoint). */
+static bool spread_open(const rctx *rc, const nm_pformula *f)
+{
+    if (!f)
+        return false;
+    switch (f->kind) {
+    case NM_F_AND:
+    case NM_F_OR:
+        return spread_open(rc, f->u.bin.lhs) | spread_open(rc, f->u.bin.rhs);
+    case NM_F_CMP: {
+        if (f->u.cmp.op != NM_OP_EQ)
+            return false;
+        bool changed = false;
+        for (int s = 0; s < 2; s++) {
+            const nm_pexpr *x = s ? f->u.cmp.rhs : f->u.cmp.lhs, *y = s ? f->u.cmp.lhs : f->u.cmp.rhs;
+            if (x->kind == NM_E_VAR && x->u.var < rc->rule->nvars && !rc->open_var[x->u.var] &&
+                expr_open(rc, y)) {
+                rc->open_var[x->u.var] = true;
+                changed = true;
+            }
+        }
+        return changed;
+    }
+    default:
+        return false;
+    }
+}
+
+/* Does e read a variable holding an open attribute's value? */
+static bool expr_open(const rctx *rc, const nm_pexpr *e)
+{
+    if (!e || !rc || !rc->open_var)
+        return false;
+    switch (e->kind) {
+    case NM_E_VAR: return e->u.var < rc->rule->nvars && rc->open_var[e->u.var];
+    case NM_E_ARITH: return expr_open(rc, e->u.arith.lhs) || expr_open(rc, e->u.arith.rhs);
+    case NM_E_NEG: return expr_open(rc, e->u.neg);
+    default: return false;
+    }
+}
+
 static rctx *new_rctx(const nm_prule *r)
 {
     rctx *rc = nm_alloc(sizeof *rc);
@@ -1269,6 +1376,23 @@ static rctx *new_rctx(const nm_prule *r)
     return rc;
 }
 
+/* Does a positive atom of the conjunction hold variable v where its predicate
+ * declares the entity kind `kind` (so v is of that kind already)? */
+static bool var_has_kind(lctx *c, const nm_vec *cj, int v, int kind)
+{
+    for (int i = 0; cj && i < cj->n; i++) {
+        const nm_pformula *f = cj->items[i];
+        if (f->kind != NM_F_ATOM)
+            continue;
+        const nm_ppred *pd = &c->prog->preds[f->u.atom.pred];
+        for (int j = 0; j < f->u.atom.nargs && j < pd->arity; j++)
+            if (f->u.atom.args[j]->kind == NM_E_VAR && f->u.atom.args[j]->u.var == v &&
+                pd->arg_types[j] == kind)
+                return true;
+    }
+    return false;
+}
+
 static nm_plan_term *head_terms(lctx *c, rctx *rc, const nm_patom *h, nm_plan_body *b, mode m)
 {
     nm_plan_term *t = nm_alloc(sizeof *t * (size_t)(h->nargs + 1));
@@ -1276,6 +1400,13 @@ static nm_plan_term *head_terms(lctx *c, rctx *rc, const nm_patom *h, nm_plan_bo
         const nm_pexpr *e = h->args[i];
         if (e->kind == NM_E_VAR) {
             t[i] = nm_plan_var(slot(rc, e->u.var));
+            /* a Person or Unit argument concluded from a variable only known to be an
+             * Entity: the head keeps only the entities of that kind ([check.types]) */
+            int want = h->pred >= 0 && i < c->prog->preds[h->pred].arity
+                           ? c->prog->preds[h->pred].arg_types[i] : -1;
+            if ((want == NM_TY_PERSON || want == NM_TY_UNIT) && !var_has_kind(c, rc->cur, e->u.var, want))
+                nm_plan_add_atom(b, want == NM_TY_PERSON ? c->lw->person_rel : c->lw->unit_rel, 1,
+                                 &t[i]);
         } else if (e->kind == NM_E_CONST || e->kind == NM_E_PARAM || e->kind == NM_E_LIT) {
             nm_cell v = 0;
             if (!nm_lower_const_expr(c->lw, e, &v, c->err))
@@ -1299,6 +1430,10 @@ static void emit_rule(lctx *c, const nm_prule *r, const nm_patom *head, int head
                       nm_vec *out)
 {
     rctx *rc = new_rctx(r);
+    rc->open_var = bool_array(r->nvars);
+    mark_open_vars(c->lw, r->body, rc->open_var, r->nvars);
+    while (spread_open(rc, r->body))
+        ;
     nm_vec *alts;
     if (r->body) {
         alts = dnf(c, r->body);
@@ -1311,7 +1446,9 @@ static void emit_rule(lctx *c, const nm_prule *r, const nm_patom *head, int head
     for (int a = 0; a < alts->n && !c->failed; a++) {
         nm_plan_body b = {0};
         lower_conj(c, rc, alts->items[a], &b, m);
+        rc->cur = alts->items[a];
         nm_plan_term *ht = head_terms(c, rc, head, &b, m);
+        rc->cur = NULL;
         if (blocked.cert >= 0)
             nm_plan_add_not(&b, read_rel(blocked, m, true), head->nargs, ht);
         relpair unl = {c->lw->rule_unless_rel[ri], c->lw->rule_unless_poss_rel[ri]};
@@ -1452,8 +1589,10 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, const nm_lower_options
     }
     c.fn_in_force = nm_plan_add_fn(lw->plan, "in_force_on", 3, in_force_fn, lw);
     c.fn_rule_in_force = nm_plan_add_fn(lw->plan, "rule_in_force_on", 3, rule_in_force_fn, lw);
-    for (int m = 0; m < 2; m++)
+    for (int m = 0; m < 2; m++) {
         c.fn_point[m] = nm_plan_add_fn(lw->plan, "value", 2, point_fn, (void *)(intptr_t)m);
+        c.fn_sign[m] = nm_plan_add_fn(lw->plan, m ? ">" : "<", 1, sign_fn, (void *)(intptr_t)m);
+    }
     c.fn_iadd = nm_plan_add_fn(lw->plan, "+", 2, iadd_fn, NULL);
     c.fn_isub = nm_plan_add_fn(lw->plan, "-", 2, isub_fn, NULL);
     c.fn_ineg = nm_plan_add_fn(lw->plan, "-", 1, ineg_fn, NULL);
@@ -1516,7 +1655,6 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, const nm_lower_options
     bool *has_neg = bool_array(np);
     for (int i = 0; i < np; i++)
         lw->open[i] = prog->preds[i].mode == NM_PRED_OPEN &&
-                      prog->preds[i].origin != NM_ORIGIN_ATTR &&
                       (!prog->preds[i].presumed_false || opt->strict);
     for (int i = 0; i < prog->nrules; i++)
         if (prog->rules[i].head_negated && !prog->rules[i].block_only)
@@ -1591,6 +1729,8 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, const nm_lower_options
                 : lw->rule_blocked_rel[i];
     }
     lw->decision_rel = nm_plan_add_rel(lw->plan, "decision_date", 1);
+    lw->person_rel = nm_plan_add_rel(lw->plan, "~persons", 1);
+    lw->unit_rel = nm_plan_add_rel(lw->plan, "~units", 1);
     c.blocked_done = bool_array(prog->nrules);
 
     /* strata in order; within one, the rules concluding its predicates in declaration
@@ -1666,11 +1806,62 @@ static nm_vec domain_of(const nm_lowered *lw, int t)
     return out;
 }
 
+/* An open attribute ([sem.open.attr]): every key of its finite domain whose value is
+ * not stated has the unknown value NM_CELL_NONE in P, which comparisons and
+ * arithmetic read as an unbounded interval. */
+static bool load_attr_domain(const nm_lowered *lw, nm_eval *ev, int pred, nm_buf *err)
+{
+    const nm_ppred *pd = &lw->prog->preds[pred];
+    int nk = pd->arity - 1;
+    nm_vec *doms = nm_alloc(sizeof *doms * (size_t)(nk + 1));
+    double size = 1;
+    for (int j = 0; j < nk; j++) {
+        doms[j] = domain_of(lw, pd->arg_types[j]);
+        size *= doms[j].n;
+    }
+    if (size > MAX_OPEN_DOMAIN) {
+        nm_buf_printf(err, "the open attribute '%s' has %.0f keys, more than %d", pd->name, size,
+                      MAX_OPEN_DOMAIN);
+        return false;
+    }
+    if (size == 0)
+        return true;
+    /* the keys whose value is given */
+    nm_rel *known = nm_rel_new("~known", nk > 0 ? nk : 1);
+    nm_rel *given = nm_eval_rel(ev, lw->pred_rel[pred]);
+    for (nm_row i = 0; i < nm_rel_size(given); i++) {
+        nm_cell key[64] = {0};
+        const nm_cell *row = nm_rel_row(given, i);
+        for (int j = 0; j < nk; j++)
+            key[j] = row[j];
+        nm_rel_insert(known, key, NULL);
+    }
+    int *idx = int_array(nk, 0);
+    nm_cell tuple[64];
+    for (;;) {
+        nm_cell key[64] = {0};
+        for (int j = 0; j < nk; j++)
+            key[j] = tuple[j] = (nm_cell)(uintptr_t)doms[j].items[idx[j]];
+        if (!nm_rel_contains(known, key)) {
+            tuple[nk] = NM_CELL_NONE;
+            nm_eval_add_fact(ev, lw->pred_poss_rel[pred], tuple);
+        }
+        int j = nk - 1;
+        while (j >= 0 && ++idx[j] == doms[j].n)
+            idx[j--] = 0;
+        if (j < 0)
+            break;
+    }
+    return true;
+}
+
 /* Adds to P(pred) every tuple of its domain that is not stated false. */
 static bool load_domain(const nm_lowered *lw, nm_eval *ev, int pred, nm_buf *err)
 {
     const nm_ppred *pd = &lw->prog->preds[pred];
     int ar = pd->arity;
+    if (pd->origin == NM_ORIGIN_ATTR)
+        return load_attr_domain(lw, ev, pred, err);
     nm_vec *doms = nm_alloc(sizeof *doms * (size_t)(ar + 1));
     double size = 1;
     for (int j = 0; j < ar; j++) {
@@ -1734,5 +1925,14 @@ bool nm_lower_load_facts(const nm_lowered *lw, nm_eval *ev, nm_buf *err)
             return false;
     if (lw->decision != NM_CELL_NONE)
         nm_eval_add_fact(ev, lw->decision_rel, &lw->decision);
+    for (int i = 0; i < p->nconsts; i++) {
+        const nm_pconst *k = &p->consts[i];
+        if (k->kind != NM_CONST_ENTITY || (k->case_id != -1 && k->case_id != lw->case_id))
+            continue;
+        if (k->type == NM_TY_PERSON)
+            nm_eval_add_fact(ev, lw->person_rel, &lw->const_cell[i]);
+        else if (k->type == NM_TY_UNIT)
+            nm_eval_add_fact(ev, lw->unit_rel, &lw->const_cell[i]);
+    }
     return true;
 }

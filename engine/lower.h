@@ -40,6 +40,7 @@ typedef struct nm_lowered {
     int *rule_unless_poss_rel;  /* rule id → P(unless_R) */
     uint64_t *rule_unless_mask; /* rule id → which head positions unless_R holds */
     int decision_rel;           /* decision_date(d): the case's date, or --at */
+    int person_rel, unit_rel;   /* the named persons and units (kind filters) */
     nm_cell decision;           /* that date, NM_CELL_NONE when there is none */
     nm_cell *param_value;       /* parameter id → value (case overrides applied) */
     nm_cell *const_cell;        /* constant id → cell */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "date.h"
 #include "engine_int.h"
 #include "eval.h"
@@ -33,6 +34,7 @@ struct nm_answers {
     nm_truth *truth;
     unsigned *tags;
     char **texts;           /* lazily formatted */
+    const char **vars;      /* per argument: the query's variable there, else NULL */
 };
 
 /* A parsed query atom: its predicate and, per argument, a cell or a variable. */
@@ -42,6 +44,7 @@ typedef struct query {
     nm_cell *cells;
     int *var;               /* -1: the cell; -2: wildcard; k >= 0: variable number */
     int nvars;
+    const char **names;     /* per argument: the variable's name, else NULL */
 } query;
 
 static nm_span no_span(void)
@@ -115,8 +118,10 @@ static bool lit_cell(nm_engine *e, const nm_node *n, nm_cell *out)
     return false;
 }
 
-/* Parses `text` as one atom and resolves it against the program. */
-static bool parse_atom(nm_engine *e, const char *what, const char *text, int case_id, query *q)
+/* Parses `text` as one atom (or, when `negated` is not NULL, `not ATOM` too, setting
+ * *negated) and resolves it against the program. */
+static bool parse_atom_neg(nm_engine *e, const char *what, const char *text, int case_id,
+                           query *q, bool *negated)
 {
     nm_srcfile *src = nm_alloc(sizeof *src);
     src->path = what;
@@ -127,7 +132,7 @@ static bool parse_atom(nm_engine *e, const char *what, const char *text, int cas
     if (nm_diags_errors(e->diags) > before)
         return false;
     if (f->decls.n != 1 || ((nm_node *)f->decls.items[0])->kind != NM_N_FACT ||
-        ((nm_node *)f->decls.items[0])->u.fact.negated ||
+        (((nm_node *)f->decls.items[0])->u.fact.negated && !negated) ||
         ((nm_node *)f->decls.items[0])->u.fact.on.present) {
         nm_span s = f->decls.n ? ((nm_node *)f->decls.items[0])->span : no_span();
         if (!s.file) {
@@ -139,11 +144,24 @@ static bool parse_atom(nm_engine *e, const char *what, const char *text, int cas
         return false;
     }
     const nm_node *atom = ((nm_node *)f->decls.items[0])->u.fact.atom;
+    if (negated)
+        *negated = ((nm_node *)f->decls.items[0])->u.fact.negated;
     const nm_program *p = e->program;
     int pred = nm_program_pred(p, atom->u.atom.pred.text);
     if (pred < 0) {
-        nm_error(e->diags, atom->u.atom.pred.span, "E-unknown-pred", "unknown predicate '%s'",
-                 atom->u.atom.pred.text);
+        nm_diag *d = nm_error(e->diags, atom->u.atom.pred.span, "E-unknown-pred",
+                              "unknown predicate '%s'", atom->u.atom.pred.text);
+        const char *best = NULL;    /* as the checker: within a third of the length */
+        int bestd = (int)strlen(atom->u.atom.pred.text) / 3 + 1;
+        for (int j = NM_BUILTIN__COUNT; j < p->npreds; j++) {
+            int dist = nm_check_edit_distance(atom->u.atom.pred.text, p->preds[j].name);
+            if (dist < bestd || (dist == 1 && bestd == 1 && !best)) {
+                bestd = dist;
+                best = p->preds[j].name;
+            }
+        }
+        if (best)
+            nm_diag_note(d, NM_SEV_HELP, NULL, "did you mean '%s'?", best);
         return false;
     }
     if (atom->u.atom.nargs != p->preds[pred].arity) {
@@ -158,6 +176,7 @@ static bool parse_atom(nm_engine *e, const char *what, const char *text, int cas
     q->var = nm_alloc_atomic(sizeof(int) * (size_t)(q->nargs + 1));
     q->nvars = 0;
     const char **names = nm_alloc(sizeof(char *) * (size_t)(q->nargs + 1));
+    q->names = names;
     for (int i = 0; i < q->nargs; i++) {
         const nm_node *a = atom->u.atom.args[i];
         q->var[i] = -1;
@@ -187,6 +206,13 @@ static bool parse_atom(nm_engine *e, const char *what, const char *text, int cas
     return true;
 }
 
+static bool parse_atom(nm_engine *e, const char *what, const char *text, int case_id, query *q)
+{
+    return parse_atom_neg(e, what, text, case_id, q, NULL);
+}
+
+static void unretract(nm_engine *e, const query *q, bool negated);
+
 bool nm_engine_add_fact(nm_engine *e, const char *text)
 {
     if (!e->program) {
@@ -194,7 +220,8 @@ bool nm_engine_add_fact(nm_engine *e, const char *text)
         return false;
     }
     query q;
-    if (!parse_atom(e, "<fact>", text, -1, &q))
+    bool negated = false;
+    if (!parse_atom_neg(e, "<fact>", text, -1, &q, &negated))
         return false;
     const nm_ppred *pd = &e->program->preds[q.pred];
     if (pd->mode == NM_PRED_DERIVED) {
@@ -208,8 +235,15 @@ bool nm_engine_add_fact(nm_engine *e, const char *text)
             nm_error(e->diags, no_span(), "E-fact-var", "a fact must be ground: '%s'", text);
             return false;
         }
+    if (negated && pd->mode != NM_PRED_OPEN) {
+        nm_error(e->diags, no_span(), "E-fact-not",
+                 "only an open predicate's atom can be stated false; '%s' is closed "
+                 "(absent means false)", pd->name);
+        return false;
+    }
+    unretract(e, &q, negated);
     /* kept as text: constants become cells only when a run lowers the program */
-    nm_vec_push(&e->extra_facts, nm_strdup(text));
+    nm_vec_push(negated ? &e->extra_false : &e->extra_facts, nm_strdup(text));
     return true;
 }
 
@@ -268,7 +302,10 @@ static void report_eval_error(nm_engine *e, const nm_lowered *lw, const nm_eval 
             }
             if (ints && strcmp(why, "arithmetic overflow") == 0)
                 why = "integer overflow";
-            nm_diag *d = nm_error(e->diags, s, "E-eval", "%s in rule '%s': %s", why, label, f->expr);
+            /* the operands of an interval test are not worth showing */
+            bool show = strncmp(why, "the value of an aggregate", 25) != 0;
+            nm_diag *d = show ? nm_error(e->diags, s, "E-eval", "%s in rule '%s': %s", why, label, f->expr)
+                              : nm_error(e->diags, s, "E-eval", "in rule '%s': %s", label, why);
             if (f->binding && *f->binding)
                 nm_diag_note(d, NM_SEV_NOTE, NULL, "with %s", f->binding);
             return;
@@ -295,6 +332,9 @@ static void report_eval_error(nm_engine *e, const nm_lowered *lw, const nm_eval 
     nm_error(e->diags, s, "E-eval", "evaluation stopped: %s", nm_eval_error(ev));
 }
 
+static bool session_false_facts(nm_engine *e, const nm_lowered *lw, nm_eval *ev, int case_id);
+static bool session_retractions(nm_engine *e, const nm_lowered *lw, nm_eval *ev, int case_id);
+
 /* Lowers and evaluates the program for case_id; NULL after a diagnostic. */
 static bool evaluate(nm_engine *e, int case_id, const nm_lower_options *lopt,
                      const nm_eval_limits *lim, bool provenance, nm_lowered **lw_out,
@@ -311,6 +351,8 @@ static bool evaluate(nm_engine *e, int case_id, const nm_lower_options *lopt,
     if (provenance)
         nm_eval_enable_provenance(ev);
     nm_facts_insert_false(e->facts, lw, ev);
+    if (!session_false_facts(e, lw, ev, case_id))
+        return false;
     if (!nm_lower_load_facts(lw, ev, &err) || !nm_facts_insert_true(e->facts, lw, ev, &err)) {
         nm_error(e->diags, no_span(), "E-fact", "%s", nm_buf_str(&err));
         return false;
@@ -320,10 +362,14 @@ static bool evaluate(nm_engine *e, int case_id, const nm_lower_options *lopt,
         if (!parse_atom(e, "<fact>", e->extra_facts.items[i], case_id, &q))
             return false;
         bind_consts(lw, &q);
-        nm_eval_add_fact(ev, lw->pred_rel[q.pred], q.cells);
+        /* stated both true and false: a conflict, unknown (as nm_lower_load_facts) */
+        if (!nm_rel_contains(nm_eval_rel(ev, lw->pred_false_rel[q.pred]), q.cells))
+            nm_eval_add_fact(ev, lw->pred_rel[q.pred], q.cells);
         if (lw->pred_poss_rel[q.pred] != lw->pred_rel[q.pred])
             nm_eval_add_fact(ev, lw->pred_poss_rel[q.pred], q.cells);
     }
+    if (!session_retractions(e, lw, ev, case_id))
+        return false;
     nm_eval_status st = nm_eval_run(ev);
     if (st != NM_EVAL_OK) {
         report_eval_error(e, lw, ev, st, lim);
@@ -584,7 +630,9 @@ nm_answers *nm_model_query(nm_model *m, const char *atom)
     if (!parse_atom(m->engine, "<query>", atom, m->case_id, &q))
         return NULL;
     bind_consts(m->lw, &q);
-    return answers_of(m, &q, true);
+    nm_answers *a = answers_of(m, &q, true);
+    a->vars = q.names;
+    return a;
 }
 
 nm_truth nm_answers_truth(const nm_answers *a, int i) { return a->truth[i]; }
@@ -607,7 +655,8 @@ static void format_atom(const char *pred, const nm_cell *row, int arity, nm_buf 
     for (int j = 0; j < arity; j++) {
         if (j)
             nm_buf_puts(b, ", ");
-        nm_buf_puts(b, nm_val_format_literal(row[j]));
+        /* an open attribute's unknown value ([sem.open.attr]) */
+        nm_buf_puts(b, row[j] == NM_CELL_NONE ? "?" : nm_val_format_literal(row[j]));
     }
     nm_buf_putc(b, ')');
 }
@@ -702,4 +751,217 @@ bool nm_model_rule_concludes(const nm_model *m, const nm_prule *r, int pred, con
             return true;
     }
     return false;
+}
+
+/* ---- for engine/explain.c (engine_int.h) --------------------------------------------- */
+
+const nm_eval *nm_model_eval(const nm_model *m) { return m->ev; }
+
+bool nm_model_strict_twin(const nm_model *m, const nm_lowered **lw, const nm_eval **ev)
+{
+    *lw = m->strict_lw;
+    *ev = m->strict_ev;
+    return m->strict_ev != NULL;
+}
+
+bool nm_model_parse_query(nm_model *m, const char *atom, int *pred, int *nargs, nm_cell **cells,
+                          int **var)
+{
+    query q;
+    if (!parse_atom(m->engine, "<query>", atom, m->case_id, &q))
+        return false;
+    bind_consts(m->lw, &q);
+    *pred = q.pred;
+    *nargs = q.nargs;
+    *cells = q.cells;
+    *var = q.var;
+    return true;
+}
+
+bool nm_model_reload(const nm_model *m, const nm_lowered *lw, nm_eval *ev, nm_buf *err)
+{
+    nm_engine *e = m->engine;
+    nm_facts_insert_false(e->facts, lw, ev);
+    if (!session_false_facts(e, lw, ev, m->case_id))
+        return false;
+    if (!nm_lower_load_facts(lw, ev, err) || !nm_facts_insert_true(e->facts, lw, ev, err))
+        return false;
+    for (int i = 0; i < e->extra_facts.n; i++) {
+        query q;
+        if (!parse_atom(e, "<fact>", e->extra_facts.items[i], m->case_id, &q))
+            return false;
+        bind_consts(lw, &q);
+        if (!nm_rel_contains(nm_eval_rel(ev, lw->pred_false_rel[q.pred]), q.cells))
+            nm_eval_add_fact(ev, lw->pred_rel[q.pred], q.cells);
+        if (lw->pred_poss_rel[q.pred] != lw->pred_rel[q.pred])
+            nm_eval_add_fact(ev, lw->pred_poss_rel[q.pred], q.cells);
+    }
+    return session_retractions(e, lw, ev, m->case_id);
+}
+
+/* ---- what-if: facts stated false and facts withdrawn ([cli.repl]) ------------------- */
+
+/* A withdrawn fact: `A` or `not A`, as text (parsed again by each run). */
+typedef struct retraction {
+    const char *text;
+    bool negated;
+} retraction;
+
+static bool same_atom(const query *a, const query *b)
+{
+    if (a->pred != b->pred || a->nargs != b->nargs)
+        return false;
+    for (int i = 0; i < a->nargs; i++)
+        if (a->var[i] != b->var[i] || (a->var[i] == -1 && a->cells[i] != b->cells[i]))
+            return false;
+    return true;
+}
+
+/* Drops the entries of v (fact texts, or retractions when `retr`) that state q. */
+static void drop_matching(nm_engine *e, nm_vec *v, const query *q, bool retr, bool negated)
+{
+    int k = 0;
+    for (int i = 0; i < v->n; i++) {
+        const char *text = retr ? ((retraction *)v->items[i])->text : v->items[i];
+        query o;
+        bool neg = false;
+        bool same = (!retr || ((retraction *)v->items[i])->negated == negated) &&
+                    parse_atom_neg(e, "<fact>", text, -1, &o, &neg) && same_atom(q, &o);
+        if (!same)
+            v->items[k++] = v->items[i];
+    }
+    v->n = k;
+}
+
+/* Adding a fact undoes an earlier withdrawal of the same statement. */
+static void unretract(nm_engine *e, const query *q, bool negated)
+{
+    drop_matching(e, &e->retracted, q, true, negated);
+}
+
+bool nm_engine_retract_fact(nm_engine *e, const char *text)
+{
+    if (!e->program) {
+        nm_error(e->diags, no_span(), "E-state", "facts can be retracted only from a checked program");
+        return false;
+    }
+    query q;
+    bool negated = false;
+    if (!parse_atom_neg(e, "<fact>", text, -1, &q, &negated))
+        return false;
+    const nm_ppred *pd = &e->program->preds[q.pred];
+    if (pd->mode == NM_PRED_DERIVED) {
+        nm_error(e->diags, no_span(), "E-fact-derived",
+                 "'%s' is concluded by rules; only facts of input predicates can be retracted",
+                 pd->name);
+        return false;
+    }
+    for (int i = 0; i < q.nargs; i++)
+        if (q.var[i] >= 0 || q.var[i] == -2) {
+            nm_error(e->diags, no_span(), "E-fact-var", "a fact must be ground: '%s'", text);
+            return false;
+        }
+    drop_matching(e, negated ? &e->extra_false : &e->extra_facts, &q, false, negated);
+    drop_matching(e, &e->retracted, &q, true, negated);
+    retraction *r = nm_alloc(sizeof *r);
+    r->text = nm_strdup(text);
+    r->negated = negated;
+    nm_vec_push(&e->retracted, r);
+    return true;
+}
+
+/* Inserts the atoms added as `not A` into C(p⁻), before the program's facts and the
+ * open domains are loaded (so that the domains leave them out). */
+static bool session_false_facts(nm_engine *e, const nm_lowered *lw, nm_eval *ev, int case_id)
+{
+    for (int i = 0; i < e->extra_false.n; i++) {
+        query q;
+        bool neg;
+        if (!parse_atom_neg(e, "<fact>", e->extra_false.items[i], case_id, &q, &neg))
+            return false;
+        bind_consts(lw, &q);
+        nm_eval_add_fact(ev, lw->pred_false_rel[q.pred], q.cells);
+    }
+    return true;
+}
+
+/* Removes tuple t from relation `rel` of ev; false when it was absent. Rebuilds the
+ * relation (before the run, input relations only), which is linear but rare. */
+static bool rel_remove(nm_eval *ev, int rel, const nm_cell *t)
+{
+    nm_rel *r = nm_eval_rel(ev, rel);
+    if (!nm_rel_contains(r, t))
+        return false;
+    nm_row n = nm_rel_size(r);
+    size_t w = (size_t)r->arity;
+    nm_cell *keep = nm_alloc_atomic(sizeof(nm_cell) * (n * w + 1));
+    nm_row k = 0;
+    for (nm_row i = 0; i < n; i++) {
+        const nm_cell *row = nm_rel_row(r, i);
+        if (nm_val_compare_tuple(row, t, w) != 0)
+            memcpy(keep + (size_t)k++ * w, row, sizeof(nm_cell) * w);
+    }
+    nm_rel_clear(r);
+    for (nm_row i = 0; i < k; i++)
+        nm_eval_add_fact(ev, rel, keep + (size_t)i * w);
+    return true;
+}
+
+/* Applies the withdrawals after every fact is loaded: a withdrawn `A` leaves C(p)
+ * (and P(p) unless p is open, where it becomes unknown); a withdrawn `not A` leaves
+ * C(p⁻) and, for an open p, becomes possible again. */
+static bool session_retractions(nm_engine *e, const nm_lowered *lw, nm_eval *ev, int case_id)
+{
+    for (int i = 0; i < e->retracted.n; i++) {
+        const retraction *r = e->retracted.items[i];
+        query q;
+        bool neg;
+        if (!parse_atom_neg(e, "<fact>", r->text, case_id, &q, &neg))
+            return false;
+        bind_consts(lw, &q);
+        int p = q.pred;
+        if (!r->negated) {
+            rel_remove(ev, lw->pred_rel[p], q.cells);
+            if (!lw->open[p] && lw->pred_poss_rel[p] != lw->pred_rel[p])
+                rel_remove(ev, lw->pred_poss_rel[p], q.cells);
+        } else if (rel_remove(ev, lw->pred_false_rel[p], q.cells) && lw->open[p] &&
+                   lw->pred_poss_rel[p] != lw->pred_rel[p]) {
+            nm_eval_add_fact(ev, lw->pred_poss_rel[p], q.cells);
+        }
+    }
+    return true;
+}
+
+const char *nm_answers_var(const nm_answers *a, int j)
+{
+    return a && a->vars && j >= 0 && j < a->arity ? a->vars[j] : NULL;
+}
+
+nm_answers *nm_model_query_false(nm_model *m, const char *atom)
+{
+    query q;
+    if (!parse_atom(m->engine, "<query>", atom, m->case_id, &q))
+        return NULL;
+    bind_consts(m->lw, &q);
+    nm_vec rows = {0};
+    collect(&q, nm_eval_rel(m->ev, m->lw->pred_false_rel[q.pred]), &rows);
+    q_arity = q.nargs;
+    if (rows.n)
+        qsort(rows.items, (size_t)rows.n, sizeof(void *), cmp_row_ptrs);
+    nm_answers *a = nm_alloc(sizeof *a);
+    a->arity = q.nargs;
+    a->pred = m->lw->prog->preds[q.pred].name;
+    a->cells = nm_alloc_atomic(sizeof(nm_cell) * ((size_t)rows.n * (size_t)q.nargs + 1));
+    a->truth = nm_alloc_atomic(sizeof(nm_truth) * (size_t)(rows.n + 1));
+    a->tags = nm_alloc_atomic(sizeof(unsigned) * (size_t)(rows.n + 1));
+    for (int i = 0; i < rows.n; i++) {
+        const nm_cell *row = rows.items[i];
+        memcpy(a->cells + (size_t)a->n * (size_t)q.nargs, row, sizeof(nm_cell) * (size_t)q.nargs);
+        a->truth[a->n] = truth_in(m->lw, m->ev, q.pred, row);
+        a->tags[a->n] = is_conflict(m->lw, m->ev, q.pred, row) ? NM_TAG_CONFLICT : 0;
+        a->n++;
+    }
+    a->texts = nm_alloc(sizeof(char *) * (size_t)(a->n + 1));
+    a->vars = q.names;
+    return a;
 }

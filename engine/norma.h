@@ -161,4 +161,108 @@ bool nm_model_write_verdicts(nm_model *m, const char *path, const char *const *q
  * order, atoms in value order, one per line as nm_answer_print does. */
 void nm_model_print(const nm_model *m, FILE *out);
 
+/* ---- interactive use: what-if and introspection ([cli.repl]) ---------------------- */
+
+/* nm_engine_add_fact also takes `not A` for an open predicate: A is stated false.
+ * Withdraws a fact from every later run: `A` or `not A`, ground, of an input
+ * predicate. Facts added through nm_engine_add_fact that state it are removed, and
+ * the statement is suppressed wherever else it comes from (the rule files, a case,
+ * fact files): a withdrawn `A` becomes no, or unknown for an open predicate; a
+ * withdrawn `not A` becomes unknown. Adding the same statement again undoes the
+ * withdrawal. False (with a diagnostic) for a malformed text. */
+bool nm_engine_retract_fact(nm_engine *e, const char *text);
+
+/* The name of the query's variable at argument j of the answers of nm_model_query
+ * (the first name, when one variable stands at several arguments too), NULL where
+ * the query has a constant, a literal or `_`. */
+const char *nm_answers_var(const nm_answers *a, int j);
+/* The atoms matching a query that are stated or concluded explicitly false (`not A`:
+ * facts of open predicates, negative conclusions), in value order, with their truth
+ * (no, or unknown for a conflict). NULL after a diagnostic for a malformed query. */
+nm_answers *nm_model_query_false(nm_model *m, const char *atom);
+
+/* Forgets the diagnostics recorded so far (an interactive session prints them after
+ * each command). */
+void nm_engine_clear_diagnostics(nm_engine *e);
+
+/* Names of the checked program, each kind in declaration order (modules: the loaded
+ * files' modules in load order, available also when the program has errors). */
+typedef enum nm_name_kind {
+    NM_NAME_PRED,       /* predicates, attributes, lists, maps, tables (no builtins) */
+    NM_NAME_CONST,      /* enum and tiers members, entities (of the program and cases) */
+    NM_NAME_CASE,
+    NM_NAME_RULE,       /* rule labels */
+    NM_NAME_PARAM,
+    NM_NAME_MODULE,
+} nm_name_kind;
+int nm_engine_name_count(const nm_engine *e, nm_name_kind kind);
+const char *nm_engine_name(const nm_engine *e, nm_name_kind kind, int i);
+
+typedef enum nm_pred_kind { NM_PK_DERIVED, NM_PK_INPUT, NM_PK_OPEN, NM_PK_BUILTIN } nm_pred_kind;
+typedef struct nm_pred_info {
+    int arity;
+    nm_pred_kind kind;
+    bool presumed_false;        /* open presumed false */
+} nm_pred_info;
+/* Describes predicate `name` of the checked program; false when there is none. */
+bool nm_engine_pred_info(const nm_engine *e, const char *name, nm_pred_info *out);
+/* Does predicate `pred` depend on predicate `on` (through rule bodies, exceptions and
+ * aggregates, transitively; a predicate depends on itself)? False for unknown names. */
+bool nm_engine_depends_on(const nm_engine *e, const char *pred, const char *on);
+/* Writes the source text of every rule concluding `pred` (either polarity, the rules
+ * that are exceptions to them included), in declaration order, each preceded by a
+ * line `# FILE:LINE`. False after recording a diagnostic when there is no such
+ * predicate. */
+bool nm_engine_print_rules(nm_engine *e, const char *pred, FILE *out);
+/* The interview's questions for the first answer of an explanation built with
+ * `missing` (struct nm_explanation is declared below): the open atoms of its settling
+ * sets, those in more sets first, ties in declaration order of the predicate, then
+ * value order; then the other open atoms the explanation lists as missing. Returns
+ * their number and their texts (`p(a, b)`) in *atoms. */
+struct nm_explanation;
+int nm_explanation_questions(const struct nm_explanation *x, const char ***atoms);
+
+/* ---- explanations ([expl], [cli.explain]) --------------------------------------------- */
+
+typedef struct nm_explanation nm_explanation;
+
+typedef struct nm_explain_options {
+    bool why_not;       /* explain why not even when the answer is yes or unknown */
+    bool missing;       /* for an unknown answer, also the open facts that would settle it
+                           and subset-minimal sets to yes and to no ([expl.missing]) */
+    int depth;          /* levels of the why tree / why-not recursion; 0: the default
+                           (why: unbounded, why not: 3) */
+    int why_not_k;      /* bindings reported per rule by why-not; 0: 3 */
+} nm_explain_options;
+
+typedef enum nm_explain_format { NM_FORMAT_TEXT, NM_FORMAT_JSON, NM_FORMAT_DOT } nm_explain_format;
+typedef enum nm_lang { NM_LANG_ZH, NM_LANG_EN } nm_lang;
+
+/* Explains the answers to a query atom in model m (run with provenance): for each
+ * answer of nm_model_query (a ground query has exactly one), why it holds (yes,
+ * unknown) or why it does not (no; or always with opt->why_not), and for unknown
+ * answers with opt->missing what is missing. A non-ground query with no answer is
+ * explained as why-not with its variables. NULL after recording a diagnostic when the
+ * query is malformed or the model has no provenance. opt may be NULL. */
+nm_explanation *nm_model_explain(nm_model *m, const char *atom, const nm_explain_options *opt);
+/* Writes an explanation as text (an indented tree, one line per node), JSON (the
+ * schema of [expl.json]) or DOT (a Graphviz digraph). Deterministic. */
+void nm_explanation_render(const nm_explanation *x, nm_explain_format format, nm_lang lang,
+                           FILE *out);
+
+/* ---- the formatter ([cli.fmt]) ------------------------------------------------------ */
+
+typedef enum nm_fmt_mode {
+    NM_FMT_PRINT,   /* write the formatted text of each file to out */
+    NM_FMT_CHECK,   /* write the path of each file that is not canonical to out */
+    NM_FMT_WRITE,   /* rewrite each file that is not canonical, in place, atomically */
+} nm_fmt_mode;
+
+/* Runs `norma fmt` over files and directories (every *.norma below a directory, in
+ * path order). Syntax errors and unreadable paths are reported to err; a file that
+ * does not parse is never written. Returns the exit status: 0 ok (for CHECK: every
+ * file canonical), 1 a file does not parse or (CHECK) would change, 2 a path cannot be
+ * read or written. */
+int nm_fmt_paths(const char *const *paths, int npaths, nm_fmt_mode mode, FILE *out, FILE *err);
+
 #endif

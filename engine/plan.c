@@ -59,6 +59,12 @@ static nm_plan_status val_status(nm_num_status st, const char **why)
 
 static nm_plan_status val_sum(void *ctx, nm_cell a, nm_cell b, nm_cell *out)
 {
+    /* an unknown addend (an open attribute's value, NM_CELL_NONE) makes the sum
+     * unknown: an unbounded end of its interval ([sem.agg.interval]) */
+    if (a == NM_CELL_NONE || b == NM_CELL_NONE) {
+        *out = NM_CELL_NONE;
+        return NM_PLAN_OK;
+    }
     return val_status(nm_val_add(a, b, out), NULL);
 }
 
