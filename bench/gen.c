@@ -191,7 +191,7 @@ static void gen_screening(void)
         int ns = 1 + (int)below(3), s0 = (int)below(10);
         for (int i = 0; i < ns; i++)
             fprintf(prov, "%s\t%s\n", name, services[(s0 + i * 3) % 10]);
-        bool heavy = below(10) == 0;
+        bool heavy = below(50) == 0;
         /* duties breached and the orders served about them (some about other duties) */
         if (below(10) < 4) {
             int nb = 1 + (int)below(2), b0 = (int)below(4);
@@ -218,19 +218,23 @@ static void gen_screening(void)
                 day += 30 + (int)below(300);
             }
         }
-        /* disseminated items: ~6,000,000 rows (one in ten providers heavy) */
-        int nd = heavy ? 1200 + (int)below(1200) - 600 : 200 + (int)below(200) - 100;
+        /* disseminated items: ~6,000,000 rows. One provider in fifty is heavy: 8,000
+         * items within 18 months (many meet Art. 3's thresholds), the others ~143
+         * spread over five years. */
+        int c0 = 365 + (int)below(3 * 365);
+        int nd = heavy ? 8000 : 73 + (int)below(141);
         for (int i = 0; i < nd; i++) {
-            date_str((int)below(span), d1);
-            fprintf(dis, "%s\t%d\t%s\t%s\n", name, i, below(100) < 15 ? "video" : "other", d1);
+            date_str(heavy ? c0 + (int)below(540) : (int)below(span), d1);
+            fprintf(dis, "%s\t%d\t%s\t%s\n", name, i, below(100) < 12 ? "video" : "other", d1);
         }
         ndis += nd;
-        /* leaked records: ~3,000,000 rows */
-        int nl = heavy ? 600 + (int)below(600) - 300 : 100 + (int)below(100) - 50;
+        /* leaked records: ~3,000,000 rows; heavy providers 5,000 within a year */
+        int nl = heavy ? 5000 : 1 + (int)below(101);
         for (int i = 0; i < nl; i++) {
             uint64_t k = below(100);
-            date_str((int)below(span), d1);
-            fprintf(lk, "%s\t%d\t%s\t%s\n", name, i, leak_kinds[k < 5 ? 0 : k < 30 ? 1 : 2], d1);
+            date_str(heavy ? c0 + (int)below(365) : (int)below(span), d1);
+            int kind = heavy ? (k < 12 ? 0 : k < 42 ? 1 : 2) : (k < 5 ? 0 : k < 30 ? 1 : 2);
+            fprintf(lk, "%s\t%d\t%s\t%s\n", name, i, leak_kinds[kind], d1);
         }
         nlk += nl;
         long total = 1000 + (long)below(99000);

@@ -141,8 +141,19 @@ static void fail_msg(const char *fmt, ...)
 
 /* ---- building the program ------------------------------------------------------- */
 
+/* Records an edit. Only the last edit of a statement counts (adding undoes a
+ * withdrawal of the same statement and withdrawing removes an addition), so earlier
+ * edits of the same text are dropped. */
 static void add_edit(bool retract, const char *text)
 {
+    int k = 0;
+    for (int i = 0; i < S.nedits; i++) {
+        if (strcmp(S.edits[i].text, text) == 0)
+            free(S.edits[i].text);
+        else
+            S.edits[k++] = S.edits[i];
+    }
+    S.nedits = k;
     if (S.nedits == S.capedits) {
         S.capedits = S.capedits ? S.capedits * 2 : 16;
         S.edits = realloc(S.edits, sizeof(edit) * (size_t)S.capedits);
@@ -265,6 +276,22 @@ static void print_tags(unsigned tags)
         fputs(" [conflict]", stdout);
 }
 
+static bool word_char(unsigned char c);
+
+/* Does the atom have a wildcard `_` argument (a `_` that is not part of a name)? */
+static bool has_wildcard(const char *atom)
+{
+    bool instr = false;
+    for (const char *p = atom; *p; p++) {
+        if (*p == '"' && (p == atom || p[-1] != '\\'))
+            instr = !instr;
+        if (!instr && *p == '_' && (p == atom || !word_char((unsigned char)p[-1])) &&
+            !word_char((unsigned char)p[1]))
+            return true;
+    }
+    return false;
+}
+
 /* Answers a query atom: a ground query with yes / no / unknown, one with variables
  * with a line per answer and its bindings, `no` when nothing matches. */
 static void cmd_query(const char *text)
@@ -282,7 +309,7 @@ static void cmd_query(const char *text)
     for (int j = 0; j < arity; j++)
         has_vars |= nm_answers_var(a, j) != NULL;
     /* a ground query has one answer whose atom is the query itself */
-    ground = !has_vars && n == 1 && strchr(text, '_') == NULL;
+    ground = !has_vars && n == 1 && !has_wildcard(text);
     if (n == 0) {
         print_truth(NM_NO, false);
         putchar('\n');
@@ -367,8 +394,15 @@ static bool truth_of(const char *atom, nm_truth *t, unsigned *tags)
     if (!m)
         return false;
     nm_answers *a = nm_model_query(m, atom);
-    if (!a || nm_answers_count(a) != 1) {
+    if (!a) {
         S.failures += flush_diags(S.e) > 0;
+        return false;
+    }
+    bool ground = nm_answers_count(a) == 1 && !has_wildcard(atom);
+    for (int j = 0; j < nm_answers_arity(a); j++)
+        ground &= nm_answers_var(a, j) == NULL;
+    if (!ground) {
+        fail_msg("'%s' is not a ground atom (its arguments must be constants)", atom);
         return false;
     }
     *t = nm_answers_truth(a, 0);
@@ -405,21 +439,20 @@ static bool cmd_assert(const char *text, bool quiet)
         fail_msg(":assert needs an atom, e.g. :assert refused(hu, o1)");
         return false;
     }
-    if (!apply_edit(false, text))
-        return false;
+    /* is the opposite stated now? (asked before the edit, so no conflict shows) */
+    bool opposite = false;
     nm_model *m = model();
-    if (!m)
-        return true;
-    bool opposite;
-    if (neg) {
-        nm_truth t;
-        unsigned tags = 0;
-        opposite = truth_of(atom, &t, &tags) && (t == NM_YES || (tags & NM_TAG_CONFLICT));
-    } else {
+    if (m && neg) {
+        nm_answers *a = nm_model_query(m, atom);
+        opposite = a && nm_answers_count(a) == 1 &&
+                   (nm_answers_truth(a, 0) == NM_YES || (nm_answers_tags(a, 0) & NM_TAG_CONFLICT));
+    } else if (m) {
         nm_answers *f = nm_model_query_false(m, atom);
         opposite = f && nm_answers_count(f) == 1;
     }
-    nm_engine_clear_diagnostics(S.e);
+    nm_engine_clear_diagnostics(S.e);   /* the edit reports a malformed atom itself */
+    if (!apply_edit(false, text))
+        return false;
     if (opposite) {
         char *o = NULL;
         if (asprintf(&o, neg ? "%s" : "not %s", atom) < 0)
@@ -699,13 +732,16 @@ static void cmd_ask(const char *goal)
         if (!truth_of(goal, &t, NULL))
             return;
     }
-    printf("%s: ", goal);
-    print_truth(t, false);
-    putchar('\n');
-    if (t == NM_UNKNOWN && !stopped)
-        printf("nothing more to ask; the goal stays unknown\n");
-    cmd_explain(t == NM_UNKNOWN ? EXPLAIN_MISSING : t == NM_YES ? EXPLAIN_WHY : EXPLAIN_WHY_NOT,
-                goal);
+    if (stopped) {
+        printf("interview stopped; %s is ", goal);
+        print_truth(t, false);
+        putchar('\n');
+    } else {
+        if (t == NM_UNKNOWN)
+            printf("nothing more to ask; %s stays unknown\n", goal);
+        cmd_explain(t == NM_UNKNOWN ? EXPLAIN_MISSING : t == NM_YES ? EXPLAIN_WHY : EXPLAIN_WHY_NOT,
+                    goal);
+    }
     for (int i = 0; i < skip.n; i++)
         free(skip.items[i]);
     free(skip.items);
@@ -1123,6 +1159,7 @@ static char **complete(const char *text, int start, int end)
         free(completions.items[i]);
     completions.n = 0;
     rl_attempted_completion_over = 1;
+    rl_completion_append_character = ' ';
     const char *line = rl_line_buffer;
     while (isspace((unsigned char)*line) && line < rl_line_buffer + start)
         line++;
@@ -1147,8 +1184,10 @@ static char **complete(const char *text, int start, int end)
     } else if (depth > 0) {
         offer_names(NM_NAME_CONST);
         offer_names(NM_NAME_PARAM);
+        rl_completion_append_character = '\0';
     } else {
         offer_names(NM_NAME_PRED);
+        rl_completion_append_character = '(';
     }
     return rl_completion_matches(text, completion_generator);
 }
@@ -1317,13 +1356,15 @@ int nm_repl_main(int argc, char **argv)
     }
     while (!S.quit) {
         char *entry = read_entry();
-        if (!entry)
+        if (!entry) {
+            if (S.interactive)
+                putchar('\n');     /* Ctrl-D leaves the cursor on the prompt line */
             break;
+        }
         history_add(entry);
         run_entry(entry);
         free(entry);
     }
-    if (S.interactive)
-        putchar('\n');
-    return S.failures ? 1 : 0;
+    /* an interactive session ends as the user chose; a script fails when a command did */
+    return S.interactive || !S.failures ? 0 : 1;
 }

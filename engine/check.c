@@ -2651,7 +2651,7 @@ static int check_fact(checker *c, nm_node *n, int module, int case_id)
             nm_diag *d = nm_error(c->d, at, "E-fact-builtin",
                                   "'%s' is a builtin; %s are given only for input and open predicates",
                                   n->u.fact.atom->u.atom.pred.text, found ? "findings" : "facts");
-            nm_diag_note(d, NM_SEV_NOTE, NULL, builtin_note);
+            nm_diag_note(d, NM_SEV_NOTE, NULL, "%s", builtin_note);
         } else if (pr->mode == NM_PRED_DERIVED) {
             nm_diag *d = nm_error(c->d, at, "E-fact-derived",
                                   "'%s' is derived by rules; %s are given only for input and open predicates",
@@ -2774,7 +2774,7 @@ static void check_rule(checker *c, int ri)
         nm_diag *d = nm_error(c->d, n->u.rule.head->u.atom.pred.span, "E-rule-builtin",
                               "rule '%s' concludes '%s', which is a builtin", ru->label,
                               n->u.rule.head->u.atom.pred.text);
-        nm_diag_note(d, NM_SEV_NOTE, NULL, builtin_note);
+        nm_diag_note(d, NM_SEV_NOTE, NULL, "%s", builtin_note);
     } else if (head.pred >= 0 && body && p->preds[head.pred].mode != NM_PRED_DERIVED) {
         nm_diag *d = nm_error(c->d, n->u.rule.head->u.atom.pred.span, "E-rule-input",
                               "rule '%s' concludes '%s', which is an %s predicate", ru->label,

@@ -32,6 +32,27 @@ struct nm_diags {
     int errors, warnings;
 };
 
+/* Colours for terminals (off by default; the CLI turns them on for a terminal unless
+ * NO_COLOR is set). Process-wide: diagnostics go to one terminal. */
+static bool use_color;
+
+void nm_diags_set_color(bool on) { use_color = on; }
+
+static const char *sev_color(nm_severity s)
+{
+    if (!use_color)
+        return "";
+    switch (s) {
+    case NM_SEV_ERROR: return "\033[1;31m";
+    case NM_SEV_WARNING: return "\033[1;35m";
+    default: return "\033[1;36m";
+    }
+}
+
+static const char *bold(void) { return use_color ? "\033[1m" : ""; }
+static const char *caret_color(void) { return use_color ? "\033[1;32m" : ""; }
+static const char *reset(void) { return use_color ? "\033[0m" : ""; }
+
 nm_span nm_span_join(nm_span a, nm_span b)
 {
     nm_span r = a;
@@ -152,7 +173,7 @@ int nm_display_width(const char *s, size_t n)
             continue;
         }
         i += (size_t)k;
-        if (cp == '\t')
+        if (cp == '\t' || cp < 0x20 || cp == 0x7f)  /* printed as one cell (U+FFFD) */
             w += 1;
         else {
             int cw = utf8proc_charwidth(cp);
@@ -260,16 +281,16 @@ static void print_snippet(FILE *out, const nm_span *span, int gutter)
         span_len = len > col_off ? len - col_off : 0;
     int pad = nm_display_width(ln, col_off);
     int width = nm_display_width(ln + col_off, span_len);
-    fprintf(out, "%*s | %*s^", gutter, "", pad, "");
+    fprintf(out, "%*s | %*s%s^", gutter, "", pad, "", caret_color());
     for (int w = 1; w < width; w++)
         fputc('~', out);
-    fputc('\n', out);
+    fprintf(out, "%s\n", reset());
 }
 
 static void print_location(FILE *out, const nm_span *s)
 {
     if (s->file)
-        fprintf(out, "%s:%d:%d: ", s->file->path, s->line, s->col);
+        fprintf(out, "%s%s:%d:%d:%s ", bold(), s->file->path, s->line, s->col, reset());
     else
         fputs("norma: ", out);
 }
@@ -280,7 +301,7 @@ void nm_diags_render_text(const nm_diags *ds, FILE *out)
     for (int i = 0; i < ds->items.n; i++) {
         nm_diag *d = v[i];
         print_location(out, &d->span);
-        fprintf(out, "%s: %s\n", sev_name(d->sev), d->msg);
+        fprintf(out, "%s%s:%s %s\n", sev_color(d->sev), sev_name(d->sev), reset(), d->msg);
         int gutter = d->span.file ? digits(d->span.line) + 1 : 1;
         if (d->span.file)
             print_snippet(out, &d->span, gutter);
@@ -288,10 +309,11 @@ void nm_diags_render_text(const nm_diags *ds, FILE *out)
             nm_note *n = d->notes.items[j];
             if (n->located) {
                 print_location(out, &n->span);
-                fprintf(out, "%s: %s\n", sev_name(n->sev), n->msg);
+                fprintf(out, "%s%s:%s %s\n", sev_color(n->sev), sev_name(n->sev), reset(), n->msg);
                 print_snippet(out, &n->span, digits(n->span.line) + 1);
             } else {
-                fprintf(out, "%*s = %s: %s\n", gutter, "", sev_name(n->sev), n->msg);
+                fprintf(out, "%*s = %s%s:%s %s\n", gutter, "", sev_color(n->sev), sev_name(n->sev),
+                        reset(), n->msg);
             }
         }
     }

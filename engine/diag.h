@@ -72,6 +72,9 @@ void nm_diags_render_text(const nm_diags *ds, FILE *out);
 /* JSON form: one JSON document {"diagnostics": [...], "errors": N, "warnings": M}. */
 void nm_diags_render_json(const nm_diags *ds, FILE *out);
 
+/* Turns ANSI colours in the text form on or off (default off), for every renderer. */
+void nm_diags_set_color(bool on);
+
 /* Display width in terminal cells of the UTF-8 text [s, s+n): CJK wide characters
  * count 2, combining marks 0, tabs 1 (rendered as one space). */
 int nm_display_width(const char *s, size_t n);

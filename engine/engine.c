@@ -24,6 +24,8 @@ void nm_init(void)
     GC_INIT();
 }
 
+void nm_set_color(bool on) { nm_diags_set_color(on); }
+
 static const char *default_stdlib(void)
 {
     const char *env = getenv("NORMA_STDLIB");
@@ -244,6 +246,13 @@ bool nm_engine_load_path(nm_engine *e, const char *path)
         while (n > 1 && path[n - 1] == '/')
             n--;
         nm_vec files = {0};
+        DIR *d = opendir(path);     /* an unreadable directory is not an empty one */
+        if (!d) {
+            nm_error(e->diags, nowhere(), "E-read", "cannot read '%s': %s", path, strerror(errno));
+            e->unreadable = true;
+            return false;
+        }
+        closedir(d);
         collect_dir(nm_strndup(path, n), &files);
         if (files.n == 0) {
             nm_error(e->diags, nowhere(), "E-read", "no .norma files in directory '%s'", path);

@@ -30,6 +30,9 @@ struct nm_engine {
     nm_vec retracted;       /* facts withdrawn by nm_engine_retract_fact (model.c) */
     struct nm_factset *facts;   /* rows of fact files (facts.c), NULL when none */
     FILE *progress;         /* where fact loading shows progress; NULL: silent */
+    nm_cell *param_override;    /* parameter id → `--param` value or NM_CELL_NONE; NULL
+                                   when none is set (params.c) */
+    const nm_program *param_program;    /* the program param_override indexes */
 };
 
 /* model.c, for test.c: the answers matching a pattern (wild[j]: argument j matches

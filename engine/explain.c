@@ -40,7 +40,7 @@ typedef struct xctx {
     bool *rel_unless;           /* an ~unless relation */
     int depth;                  /* why tree depth bound, -1 none */
     int k;
-    nm_vec *params_seen;        /* for one rule node */
+    nm_vec *shown;              /* "rel:row" of the rule nodes expanded in this tree */
 } xctx;
 
 static nm_x_node *node(nm_x_kind kind, const char *text)
@@ -152,7 +152,25 @@ static bool stated_false(const xctx *c, int pred, const nm_cell *t)
 
 static const char *cell_text(nm_cell v)
 {
-    return v == NM_CELL_NONE ? "?" : nm_val_format_literal(v);
+    if (v == NM_CELL_NONE)
+        return "?";
+    return nm_val_format_literal(v);
+}
+
+/* "file:line" of a span: a file of the bundled stdlib named from "stdlib/" on, any
+ * other by its base name, so that explanations depend neither on where norma is
+ * installed nor on the directory it runs in. */
+static const char *where_of(const nm_span *s)
+{
+    const char *path = s->file->path;
+    const char *k = NULL;
+    for (const char *q = strstr(path, "stdlib/"); q; q = strstr(q + 1, "stdlib/"))
+        k = q;
+    if (k)
+        path = k;
+    else if (strrchr(path, '/'))
+        path = strrchr(path, '/') + 1;
+    return nm_sprintf("%s:%d", path, s->line);
 }
 
 static const char *atom_text(const xctx *c, int pred, bool negated, const nm_cell *t,
@@ -227,7 +245,7 @@ static nm_x_node *input_node(const xctx *c, int pred, bool negated, const nm_cel
     n->truth = NM_YES;
     const nm_ppred *pd = &c->prog->preds[pred];
     if (f && f->atom.span.file)
-        n->where = nm_sprintf("%s:%d", f->atom.span.file->path, f->atom.span.line);
+        n->where = where_of(&f->atom.span);
     if (pd->ncites) {
         n->cites = pd->cites;
         n->ncites = pd->ncites;
@@ -328,7 +346,10 @@ static void put_op_atom(const xctx *c, const binding *w, const nm_plan_op *op, n
     int pred = c->rel_pred[op->rel];
     if (c->rel_false[op->rel])
         nm_buf_puts(b, "not ");
-    nm_buf_puts(b, pred >= 0 ? c->prog->preds[pred].name : nm_plan_rel(c->plan, op->rel)->name);
+    if (is_kind_rel(c, op->rel))
+        nm_buf_puts(b, strcmp(nm_plan_rel(c->plan, op->rel)->name, "~units") == 0 ? "Unit" : "Person");
+    else
+        nm_buf_puts(b, pred >= 0 ? c->prog->preds[pred].name : nm_plan_rel(c->plan, op->rel)->name);
     if (op->nargs == 0)
         return;
     nm_buf_putc(b, '(');
@@ -605,7 +626,7 @@ static nm_x_node *not_node(const xctx *c, const binding *w, const nm_plan_op *op
         } else if (stated_false(c, pred, t)) {
             const nm_pfact *f = find_fact(c, pred, true, t);
             if (f && f->atom.span.file)
-                n->where = nm_sprintf("%s:%d", f->atom.span.file->path, f->atom.span.line);
+                n->where = where_of(&f->atom.span);
             if (f && f->found)
                 n->kind = NM_X_FOUND;
         }
@@ -619,8 +640,7 @@ static nm_x_node *agg_node(const xctx *c, const binding *w, const nm_eval_witnes
 {
     const nm_eval_witness_agg *wa = &wit->agg[op->src];
     nm_buf b = {0};
-    binding unb = {w->r, NULL, NULL};
-    put_agg(c, &unb, op->agg, 0, &b);
+    put_agg(c, w, op->agg, 0, &b);
     nm_x_node *n = node(NM_X_AGG, nm_buf_str(&b));
     n->value = cell_text(wa->value);
     n->nitems = wa->nfirst;
@@ -638,6 +658,32 @@ static nm_x_node *agg_node(const xctx *c, const binding *w, const nm_eval_witnes
         n->items[i] = nm_buf_str(&it);
     }
     return n;
+}
+
+/* A test of in_force_on / rule_in_force_on: value = the citation or the rule's label,
+ * threshold = the date, cmp = "in_force" or "not_in_force" (a negated test). */
+static void in_force_fields(const xctx *c, const binding *w, const nm_plan_expr *x, nm_x_node *n)
+{
+    if (x->kind != NM_EXPR_CALL || x->nargs != 3)
+        return;
+    const nm_plan_fn *f = c->plan->fns.items[x->fn];
+    if (!strstr(f->name, "in_force_on"))
+        return;
+    bool negated = x->args[2]->kind == NM_EXPR_CONST && nm_val_get_bool(x->args[2]->value);
+    nm_buf a = {0}, d = {0};
+    if (f->name[0] == 'r' && x->args[0]->kind == NM_EXPR_CONST) {
+        int64_t r;
+        if (nm_val_get_int(x->args[0]->value, &r) && r >= 0 && r < c->prog->nrules) {
+            n->rule = &c->prog->rules[r];
+            nm_buf_printf(&a, "%s", n->rule->label);
+        }
+    } else {
+        put_expr(c, w, x->args[0], false, &a);
+    }
+    put_expr(c, w, x->args[1], false, &d);
+    n->value = nm_buf_str(&a);
+    n->threshold = nm_buf_str(&d);
+    n->cmp = negated ? "not_in_force" : "in_force";
 }
 
 /* Is op (a comparison) a test of the aggregate result `var` against a value? Fills
@@ -701,6 +747,7 @@ static void add_body(const xctx *c, nm_x_node *t, int rule, const nm_cell *tuple
             break;
         case NM_OP_TEST: {
             nm_x_node *n = node(NM_X_TEST, op_text(c, &w, op));
+            in_force_fields(c, &w, op->expr, n);
             add(t, n);
             break;
         }
@@ -784,6 +831,15 @@ static nm_x_node *tree_of_row(const xctx *c, int rel, nm_row row, int depth)
     t->cites = src->cites;
     t->ncites = src->ncites;
     branch_of(c, (int)rule, &t->branch, &t->nbranches);
+    if (c->shown) {
+        const char *key = nm_sprintf("%d:%u", rel, (unsigned)row);
+        for (int i = 0; i < c->shown->n; i++)
+            if (strcmp(c->shown->items[i], key) == 0) {
+                t->see_above = true;
+                return t;
+            }
+        nm_vec_push(c->shown, (void *)key);
+    }
     if (c->depth >= 0 && depth >= c->depth) {
         add(t, node(NM_X_NOTE, "…"));
         return t;
@@ -1128,6 +1184,18 @@ static solver *new_solver(const xctx *c, int rule, const nm_cell *head)
     nm_buf err = {0};
     if (!nm_plan_order_with(c->plan, s->r, in_stratum, -1, sizes, NM_JOIN_SOURCE, pre, &s->body, &err))
         s->body = s->r->body;
+    /* the exception checks last: a rule whose whole body holds is "defeated" */
+    nm_plan_body ord = {0};
+    ord.ops = nm_alloc(sizeof *ord.ops * (size_t)(s->body.n + 1));
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < s->body.n; i++) {
+            const nm_plan_op *op = &s->body.ops[i];
+            bool exc = op->kind == NM_OP_NOT && c->rel_rule[op->rel] >= 0;
+            if (exc == (pass == 1))
+                ord.ops[ord.n++] = *op;
+        }
+    ord.cap = ord.n;
+    s->body = ord;
     return s;
 }
 
@@ -1159,7 +1227,8 @@ static int count_visible(const xctx *c, const nm_plan_body *b, int upto)
 {
     int n = 0;
     for (int i = 0; i < upto && i < b->n; i++)
-        n += visible(c, &b->ops[i]);
+        n += b->ops[i].kind != NM_OP_ASSIGN;
+    (void)c;
     return n;
 }
 
@@ -1291,7 +1360,7 @@ static nm_x_node *fail_node(const xctx *c, const solver *s, const try *tr, bool 
                 const nm_pfact *pf = find_fact(c, pred, true, tup);
                 nm_x_node *n = atom_node(c, pf && pf->found ? NM_X_FOUND : NM_X_FACT, pred, true, tup);
                 if (pf && pf->atom.span.file)
-                    n->where = nm_sprintf("%s:%d", pf->atom.span.file->path, pf->atom.span.line);
+                    n->where = where_of(&pf->atom.span);
                 add(f, n);
                 break;
             }
@@ -1322,18 +1391,29 @@ static nm_x_node *fail_node(const xctx *c, const solver *s, const try *tr, bool 
             const nm_prule *r = &c->prog->rules[rr];
             f->kind = NM_X_DEFEATED;
             f->rule = r;
-            f->text = nm_sprintf("%s", r->label);
-            f->cites = r->cites;
-            f->ncites = r->ncites;
+            f->text = "unless";
+            f->cites = NULL;
+            f->ncites = 0;
             nm_x_node *tree = ground ? why_tree(with_depth(c, depth < 0 ? 0 : depth + 1), op->rel, tup, 0) : NULL;
-            if (tree) {
-                if (c->rel_unless[op->rel])
-                    tree->text = "unless";
-                add(f, tree);
+            if (tree && tree->rule && !c->rel_unless[op->rel]) {
+                f->text = tree->rule->label;
+                f->cites = tree->rule->cites;
+                f->ncites = tree->rule->ncites;
             }
+            if (tree)
+                add(f, tree);
             break;
         }
         int pred = c->rel_pred[op->rel];
+        if (ground && pred >= 0 && pred != NM_BUILTIN_DECISION_DATE && !is_aux(c, op->rel)) {
+            int ar = c->prog->preds[pred].arity;
+            f->pred = pred;
+            f->negated = !c->rel_false[op->rel];
+            f->arity = ar;
+            nm_cell *copy = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(ar + 1));
+            memcpy(copy, tup, sizeof(nm_cell) * (size_t)ar);
+            f->tuple = copy;
+        }
         if (ground && pred >= 0 && !is_aux(c, op->rel)) {
             nm_x_node *tree = why_tree(with_depth(c, depth < 0 ? 0 : depth + 1), op->rel, tup, 0);
             if (tree)
@@ -1347,6 +1427,7 @@ static nm_x_node *fail_node(const xctx *c, const solver *s, const try *tr, bool 
             const nm_plan_fn *fn = c->plan->fns.items[x->fn];
             if (strstr(fn->name, "in_force_on")) {
                 f->kind = NM_X_NOT_IN_FORCE;
+                in_force_fields(c, &w, x, f);
                 if (fn->name[0] == 'r' && x->args[0]->kind == NM_EXPR_CONST) {
                     int64_t r;
                     if (nm_val_get_int(x->args[0]->value, &r) && r >= 0 && r < c->prog->nrules)
@@ -1443,7 +1524,7 @@ static void why_not_into(const xctx *c, nm_x_node *parent, int pred, bool negate
         const nm_pfact *pf = find_fact(c, pred, true, t);
         nm_x_node *n = atom_node(c, pf && pf->found ? NM_X_FOUND : NM_X_FACT, pred, true, t);
         if (pf && pf->atom.span.file)
-            n->where = nm_sprintf("%s:%d", pf->atom.span.file->path, pf->atom.span.line);
+            n->where = where_of(&pf->atom.span);
         add(parent, n);
         return;
     }
@@ -1813,6 +1894,7 @@ static void missing_groups(const xctx *c, nm_x_node *parent, cand **cs, int n)
             }
             nm_x_node *a = atom_node(c, NM_X_UNKNOWN, cs[i]->pred, false, cs[i]->tuple);
             a->truth = NM_UNKNOWN;
+            a->formal = true;
             if (fold >= 0) {
                 for (int k = i + 1; k < n; k++) {
                     if (used[k] || cs[k]->rule != r || cs[k]->pred != cs[i]->pred)
@@ -1939,9 +2021,11 @@ static bool is_conflict(const xctx *c, int pred, const nm_cell *t)
     return nm_rel_contains(nm_eval_rel(c->ev, pos), t);
 }
 
-static nm_x_node *explain_answer(const xctx *c, int pred, const nm_cell *t, const char **vnames,
+static nm_x_node *explain_answer(const xctx *c0, int pred, const nm_cell *t, const char **vnames,
                                  nm_truth truth, unsigned tags, const nm_explain_options *opt)
 {
+    xctx *c = with_depth(c0, c0->depth);
+    c->shown = nm_alloc(sizeof *c->shown);
     const nm_lowered *lw = c->lw;
     nm_x_node *ans = atom_node(c, NM_X_ANSWER, pred, false, t);
     ans->var_names = vnames;
@@ -1953,7 +2037,7 @@ static nm_x_node *explain_answer(const xctx *c, int pred, const nm_cell *t, cons
         ground &= t[i] != NM_CELL_NONE;
     int wn_depth = opt->depth > 0 ? opt->depth : WHYNOT_DEPTH;
     if (ground && (tags & NM_TAG_CONFLICT) && is_conflict(c, pred, t)) {
-        nm_x_node *cf = node(NM_X_CONFLICT, ans->text);
+        nm_x_node *cf = atom_node(c, NM_X_CONFLICT, pred, false, t);
         int pos = c->prog->preds[pred].mode == NM_PRED_DERIVED ? lw->pred_raw_rel[pred] : lw->pred_rel[pred];
         nm_x_node *yes = why_tree(c, pos, t, 0);
         if (!yes && pos != lw->pred_poss_rel[pred])
@@ -2011,6 +2095,23 @@ nm_explanation *nm_x_explain(nm_model *m, const char *atom, const nm_explain_opt
     x->prog = lw->prog;
     x->lw = lw;
     x->query = nm_strdup(atom);
+    bool ground = true;
+    for (int j = 0; j < nargs; j++)
+        ground &= var[j] == -1;
+    if (ground) {
+        /* one answer, found by lookups (nm_model_query may scan the relation) */
+        nm_truth tr = truth_of(lw, ev, pred, cells);
+        unsigned tags = 0;
+        const nm_lowered *slw;
+        const nm_eval *sev;
+        if (nm_model_strict_twin(m, &slw, &sev) && truth_of(slw, sev, pred, cells) != tr)
+            tags |= NM_TAG_PRESUMED;
+        if (is_conflict(c, pred, cells))
+            tags |= NM_TAG_CONFLICT;
+        x->answers = nm_alloc(sizeof(nm_x_node *));
+        x->answers[x->nanswers++] = explain_answer(c, pred, cells, NULL, tr, tags, opt);
+        return x;
+    }
     nm_answers *a = nm_model_query(m, atom);
     if (!a)
         return NULL;

@@ -74,6 +74,8 @@ struct nm_x_node {
     bool to_yes;
     bool none_found;
     bool exact;
+    bool formal;
+    bool see_above;             /* RULE: already explained higher up; children left out */                /* UNKNOWN in a MISSING group: no "unknown" suffix */
     /* MISSING, SETTLE, FAIL: the value an atom would need (FAIL: the truth it had) */
     nm_x_node **children;
     int nchildren;

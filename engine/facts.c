@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,16 +42,10 @@ typedef struct table {
     size_t nf, capf;
 } table;
 
-/* Entity cell → its type id; NM_CELL_NONE marks an empty slot. */
-typedef struct ent_slot {
-    nm_cell cell;
-    int type;
-} ent_slot;
-
 struct nm_factset {
     nm_vec tables;          /* table*, one per predicate, in order of first load */
-    ent_slot *ents;
-    size_t nents, capents;
+    int32_t *ent_type;      /* by nm_val_sym_index: the entity's type id + 1; 0 = none */
+    size_t capents;
     bool seeded;            /* the program's own entities are in ents */
     nm_cell *new_cells;     /* individuals declared by files, in order */
     int *new_types;
@@ -78,22 +73,68 @@ typedef struct column {
      * check and the enum look-up (a hit costs one hash of the bytes and a compare);
      * why: names repeat across rows, and interning costs several cache misses. */
     name_slot *cache;
+    /* DATE columns: the dates read before, by their ten bytes (dates repeat too) */
+    struct date_slot *dates;
 } column;
+
+#define DATE_CACHE_SLOTS (1u << 12)
+
+typedef struct date_slot {
+    uint64_t head;          /* bytes 0..7 of YYYY-MM-DD */
+    uint16_t tail;          /* bytes 8..9 */
+    bool used;
+    nm_date date;
+} date_slot;
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint32_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* The last n < 8 bytes of a field, read without reading past them. */
+static inline uint64_t load_tail(const char *s, size_t n)
+{
+    if (n >= 4)
+        return (uint64_t)load32(s) << 32 | load32(s + n - 4);
+    if (n > 0)
+        return (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n >> 1] << 8 |
+               (unsigned char)s[n - 1];
+    return 0;
+}
 
 static uint64_t name_hash(const char *s, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325u ^ n;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0x100000001b3u;
+        h = (h ^ load64(s + i)) * 0x100000001b3u;
         h ^= h >> 29;
     }
-    uint64_t w = 0;
-    memcpy(&w, s + i, n - i);
-    h = (h ^ w) * 0x9e3779b97f4a7c15u;
+    h = (h ^ load_tail(s + i, n - i)) * 0x9e3779b97f4a7c15u;
     return h ^ (h >> 32);
+}
+
+/* s[0..n) == t[0..n), by words (overlapping at the end). */
+static inline bool bytes_eq(const char *s, const char *t, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (load64(s + i) != load64(t + i))
+                return false;
+        return load64(s + n - 8) == load64(t + n - 8);
+    }
+    if (n >= 4)
+        return load32(s) == load32(t) && load32(s + n - 4) == load32(t + n - 4);
+    return n == 0 || (s[0] == t[0] && s[n >> 1] == t[n >> 1] && s[n - 1] == t[n - 1]);
 }
 
 typedef struct loader {
@@ -121,44 +162,30 @@ typedef struct loader {
 
 /* ---- entities ---------------------------------------------------------------------- */
 
-static ent_slot *ent_find(const nm_factset *fs, nm_cell c)
+/* The type id of entity c, or -1 if neither the program nor a file declared it. A
+ * plain array by symbol index: why not a hash table: files declare individuals in
+ * bulk, and new symbols get consecutive indexes, so these accesses stay sequential. */
+static int ent_get(const nm_factset *fs, nm_cell c)
 {
-    if (!fs->capents)
-        return NULL;
-    size_t mask = fs->capents - 1;
-    for (size_t i = nm_val_hash(c) & mask;; i = (i + 1) & mask) {
-        if (fs->ents[i].cell == c)
-            return &fs->ents[i];
-        if (fs->ents[i].cell == NM_CELL_NONE)
-            return NULL;
-    }
+    uint32_t i = nm_val_sym_index(c);
+    return i < fs->capents ? fs->ent_type[i] - 1 : -1;
 }
 
 static void ent_put(nm_factset *fs, nm_cell c, int type)
 {
-    if ((fs->nents + 1) * 2 >= fs->capents) {     /* load ≤ 1/2: most probes hit at once */
-        size_t cap = fs->capents ? fs->capents * 2 : 1024;
-        ent_slot *old = fs->ents;
-        size_t oldcap = fs->capents;
-        fs->ents = nm_alloc_atomic(cap * sizeof *fs->ents);
-        memset(fs->ents, 0, cap * sizeof *fs->ents);
+    uint32_t i = nm_val_sym_index(c);
+    if (i >= fs->capents) {
+        size_t cap = fs->capents ? fs->capents : 1024, want = nm_val_sym_count();
+        while (cap <= i || cap < want)
+            cap *= 2;
+        int32_t *a = nm_alloc_atomic(cap * sizeof *a);
+        if (fs->capents)
+            memcpy(a, fs->ent_type, fs->capents * sizeof *a);
+        memset(a + fs->capents, 0, (cap - fs->capents) * sizeof *a);
+        fs->ent_type = a;
         fs->capents = cap;
-        for (size_t i = 0; i < oldcap; i++)
-            if (old[i].cell != NM_CELL_NONE) {
-                size_t j = nm_val_hash(old[i].cell) & (cap - 1);
-                while (fs->ents[j].cell != NM_CELL_NONE)
-                    j = (j + 1) & (cap - 1);
-                fs->ents[j] = old[i];
-            }
     }
-    size_t mask = fs->capents - 1;
-    size_t i = nm_val_hash(c) & mask;
-    while (fs->ents[i].cell != NM_CELL_NONE && fs->ents[i].cell != c)
-        i = (i + 1) & mask;
-    if (fs->ents[i].cell == NM_CELL_NONE)
-        fs->nents++;
-    fs->ents[i].cell = c;
-    fs->ents[i].type = type;
+    fs->ent_type[i] = type + 1;
 }
 
 /* The program's own entities (program level: a fact file is not part of a case). */
@@ -174,12 +201,22 @@ static void seed_entities(nm_factset *fs, const nm_program *p)
     }
 }
 
+/* A copy of the n elements of p in a new atomic array of cap elements (nm_realloc of
+ * NULL would give scanned memory, cleared and rescanned at every collection). */
+static void *grow_atomic(void *p, size_t n, size_t cap, size_t size)
+{
+    void *r = nm_alloc_atomic(cap * size);
+    if (n)
+        memcpy(r, p, n * size);
+    return r;
+}
+
 static void note_new(nm_factset *fs, nm_cell c, int type)
 {
     if (fs->nnew == fs->capnew) {
         fs->capnew = fs->capnew ? fs->capnew * 2 : 256;
-        fs->new_cells = nm_realloc(fs->new_cells, fs->capnew * sizeof(nm_cell));
-        fs->new_types = nm_realloc(fs->new_types, fs->capnew * sizeof(int));
+        fs->new_cells = grow_atomic(fs->new_cells, fs->nnew, fs->capnew, sizeof(nm_cell));
+        fs->new_types = grow_atomic(fs->new_types, fs->nnew, fs->capnew, sizeof(int));
     }
     fs->new_cells[fs->nnew] = c;
     fs->new_types[fs->nnew] = type;
@@ -192,8 +229,7 @@ bool nm_facts_entity(const nm_factset *fs, const char *name, nm_cell *out)
     if (!fs || !fs->nnew)
         return false;
     nm_cell c = nm_val_entity(name, strlen(name));
-    const ent_slot *s = c ? ent_find(fs, c) : NULL;
-    if (!s)
+    if (!c || ent_get(fs, c) < 0)
         return false;
     *out = c;
     return true;
@@ -288,7 +324,15 @@ static bool valid_utf8(const char *s, size_t n)
 
 static bool has_control(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = load64(s + i), d = w ^ (ones * 0x7f);
+        /* exact for "some byte is below 0x20 or is 0x7f" */
+        if ((((w - ones * 0x20) & ~w) | ((d - ones) & ~d)) & highs)
+            return true;
+    }
+    for (; i < n; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
             return true;
     return false;
@@ -305,6 +349,17 @@ static int parse_i64(const char *s, size_t n, int64_t *out)
     }
     if (i == n)
         return 0;
+    if (n - i <= 18) { /* cannot overflow */
+        uint64_t v = 0;
+        for (; i < n; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d > 9)
+                return 0;
+            v = v * 10 + d;
+        }
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        return 1;
+    }
     uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     bool over = false;
     for (; i < n; i++) {
@@ -320,6 +375,32 @@ static int parse_i64(const char *s, size_t n, int64_t *out)
         return -1;
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
     return 1;
+}
+
+/* The common decimal [-]DIGITS.DIGITS with at most 18 digits in all, as
+ * nm_num_parse_decimal reads it (coefficient and scale), without its general
+ * machinery; false for anything else (which then takes the general path). */
+static bool parse_plain_decimal(const char *s, size_t n, int64_t *coefficient, int *scale)
+{
+    size_t i = n > 0 && s[0] == '-';
+    uint64_t coef = 0;
+    size_t digits = 0, point = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d <= 9) {
+            coef = coef * 10 + d;
+            digits++;
+        } else if (s[i] == '.' && !point && digits) {
+            point = i;
+        } else {
+            return false;
+        }
+    }
+    if (!point || point == n - 1 || digits > 18)
+        return false;
+    *coefficient = s[0] == '-' ? -(int64_t)coef : (int64_t)coef; /* n > 0 here */
+    *scale = (int)(n - 1 - point);
+    return true;
 }
 
 /* Numbers in fact files are written plainly: no '_' separators, no '+'. */
@@ -373,17 +454,17 @@ static bool convert_entity(loader *L, column *c, const char *s, size_t n, size_t
                   c->name);
         return false;
     }
-    const ent_slot *e = ent_find(L->fs, cell);
+    int has = ent_get(L->fs, cell);
     int want = c->kind == COL_PERSON ? NM_TY_PERSON
              : c->kind == COL_UNIT   ? NM_TY_UNIT
              : c->kind == COL_PARTY  ? c->type
                                      : c->type;
-    if (e) {
-        bool fits = e->type == want ||
-                    (c->kind == COL_ENTITY && (e->type == NM_TY_PERSON || e->type == NM_TY_UNIT));
+    if (has >= 0) {
+        bool fits = has == want ||
+                    (c->kind == COL_ENTITY && (has == NM_TY_PERSON || has == NM_TY_UNIT));
         if (!fits) {
             row_error(L, off, rn, "E-fact-type", "'%.*s' is of type '%s', not '%s' (column '%s')",
-                      (int)n, s, L->p->types[e->type].name, type_name(L, c), c->name);
+                      (int)n, s, L->p->types[has].name, type_name(L, c), c->name);
             return false;
         }
     } else if (c->kind == COL_DECLARED || c->kind == COL_PARTY) {
@@ -400,6 +481,67 @@ static bool convert_entity(loader *L, column *c, const char *s, size_t n, size_t
     return true;
 }
 
+/* The common cases of convert, inline in the row loop: a field that converts without
+ * error and needs no table but the column's caches. False: not handled here (take
+ * convert, which gives the same cell for any field handled here). */
+static inline bool convert_fast(column *c, const char *s, size_t n, nm_cell *out)
+{
+    switch (c->kind) {
+    case COL_INT: {
+        int64_t v;
+        if (parse_i64(s, n, &v) != 1)
+            return false;
+        *out = nm_val_int(v);
+        return true;
+    }
+    case COL_DECIMAL: {
+        int64_t coef;
+        int scale;
+        if (!parse_plain_decimal(s, n, &coef, &scale))
+            return false;
+        *out = nm_val_decimal(coef, scale);
+        return true;
+    }
+    case COL_DATE: {
+        if (n != 10)
+            return false;
+        uint64_t head = load64(s);
+        uint16_t tail;
+        memcpy(&tail, s + 8, 2);
+        if (!c->dates) {
+            c->dates = nm_alloc_atomic(sizeof(date_slot) * DATE_CACHE_SLOTS);
+            memset(c->dates, 0, sizeof(date_slot) * DATE_CACHE_SLOTS);
+        }
+        uint64_t h = (head ^ (uint64_t)tail * UINT64_C(0x9e3779b97f4a7c15)) * UINT64_C(0xff51afd7ed558ccd);
+        date_slot *d = &c->dates[h >> (64 - 12)];
+        if (!d->used || d->head != head || d->tail != tail) {
+            nm_date v;
+            if (!nm_date_parse(s, n, &v))
+                return false;
+            *d = (date_slot){.head = head, .tail = tail, .used = true, .date = v};
+        }
+        *out = nm_val_date(d->date);
+        return true;
+    }
+    case COL_ENUM:
+    case COL_ENTITY:
+    case COL_PERSON:
+    case COL_UNIT:
+    case COL_DECLARED:
+    case COL_PARTY: {
+        if (!c->cache || n == 0 || n > NAME_MAX_CACHED)
+            return false;
+        const name_slot *slot = &c->cache[name_hash(s, n) & (NAME_CACHE_SLOTS - 1)];
+        if (slot->cell == NM_CELL_NONE || slot->len != n || !bytes_eq(slot->bytes, s, n))
+            return false;
+        *out = slot->cell;
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
 /* Converts field text s[0..n) of column c. off/rn are the raw field's offset and
  * length in the file (the span of a message). */
 static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, size_t rn,
@@ -408,7 +550,7 @@ static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, s
     switch (c->kind) {
     case COL_INT: {
         int64_t v;
-        int r = plain_number(s, n) ? parse_i64(s, n, &v) : 0;
+        int r = parse_i64(s, n, &v); /* digits only: no '_', no '+', as plain_number */
         if (r == 1) {
             *out = nm_val_int(v);
             return true;
@@ -425,6 +567,12 @@ static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, s
     case COL_RATIONAL: {
         nm_num v;
         nm_num_status st = NM_NUM_SYNTAX;
+        int64_t coef;
+        int scale;
+        if (c->kind == COL_DECIMAL && parse_plain_decimal(s, n, &coef, &scale)) {
+            *out = nm_val_decimal(coef, scale);
+            return true;
+        }
         if (plain_number(s, n)) {
             if (c->kind == COL_RATIONAL)
                 st = nm_num_parse(s, n, &v);
@@ -484,6 +632,10 @@ static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, s
         return false;
     }
     case COL_TEXT:
+        if (memchr(s, '\0', n)) {      /* valid UTF-8, but no C string can carry it */
+            row_error(L, off, rn, "E-fact-value", "NUL byte in column '%s'", c->name);
+            return false;
+        }
         *out = nm_val_text(s, n);
         if (*out != NM_CELL_NONE)
             return true;
@@ -512,7 +664,7 @@ static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, s
             memset(c->cache, 0, sizeof(name_slot) * NAME_CACHE_SLOTS);
         }
         slot = &c->cache[name_hash(s, n) & (NAME_CACHE_SLOTS - 1)];
-        if (slot->cell != NM_CELL_NONE && slot->len == n && memcmp(slot->bytes, s, n) == 0) {
+        if (slot->cell != NM_CELL_NONE && slot->len == n && bytes_eq(slot->bytes, s, n)) {
             *out = slot->cell;
             return true;
         }
@@ -548,7 +700,7 @@ static void reserve_rows(table *t, size_t more)
     if (t->n + more <= t->cap)
         return;
     t->cap = t->n + more;
-    t->rows = nm_realloc(t->rows, t->cap * ar * sizeof(nm_cell));
+    t->rows = grow_atomic(t->rows, t->n, t->cap, ar * sizeof(nm_cell));
 }
 
 /* An estimate of the rows left from offset pos: the bytes left over the mean length
@@ -573,7 +725,7 @@ static void push_row(table *t, bool truth, const nm_cell *row)
     size_t ar = (size_t)(t->arity ? t->arity : 1);
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 1024;
-        *rows = nm_realloc(*rows, *cap * ar * sizeof(nm_cell));
+        *rows = grow_atomic(*rows, *n, *cap, ar * sizeof(nm_cell));
     }
     memcpy(*rows + *n * ar, row, ar * sizeof(nm_cell));
     (*n)++;
@@ -656,63 +808,192 @@ static bool only_blank_from(const loader *L, size_t off)
 
 /* ---- TSV --------------------------------------------------------------------------- */
 
+/* Finds the tabs and line ends of a text in order, eight bytes at a time: a bit mask
+ * of the separators in the current word, consumed lowest first. Why: fields are
+ * short, and a memchr per field costs more than the scan itself. */
+typedef struct seps {
+    const char *t;
+    size_t len;
+    size_t next;            /* offset of the next word to load */
+    size_t base;            /* offset of the word in mask */
+    uint64_t mask;          /* its separators not yet returned: the high bit of each byte */
+} seps;
+
+static inline uint64_t sep_mask(uint64_t w)
+{
+    const uint64_t lows = UINT64_C(0x7f7f7f7f7f7f7f7f), ones = UINT64_C(0x0101010101010101);
+    uint64_t a = w ^ (ones * '\t'), b = w ^ (ones * '\n');
+    /* exact zero-byte tests (no false flags): high bit set where the byte is 0 */
+    a = ~(((a & lows) + lows) | a | lows);
+    b = ~(((b & lows) + lows) | b | lows);
+    return a | b;
+}
+
+/* The offset of the next '\t' or '\n' at or after `from`, or len. Calls must ask
+ * for increasing offsets; `from` must not skip a separator not yet returned. */
+static inline size_t seps_next(seps *S, size_t from)
+{
+    for (;;) {
+        while (S->mask) {
+            size_t at = S->base + ((size_t)__builtin_ctzll(S->mask) >> 3);
+            S->mask &= S->mask - 1;
+            if (at >= from)
+                return at;
+        }
+        if (S->next >= S->len)
+            return S->len;
+        size_t i = S->next;
+        S->base = i;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (i + 8 <= S->len) {
+            S->mask = sep_mask(load64(S->t + i));
+            S->next = i + 8;
+            continue;
+        }
+#endif
+        uint64_t m = 0;
+        size_t end = i + 8 < S->len ? i + 8 : S->len;
+        for (size_t j = i; j < end; j++)
+            if (S->t[j] == '\t' || S->t[j] == '\n')
+                m |= (uint64_t)0x80 << (8 * (j - i));
+        S->mask = m;
+        S->next = end;
+    }
+}
+
+/* Lines are split a batch at a time, then the names of the batch are prefetched (the
+ * column caches, then the symbol table for names the caches miss), then the rows
+ * are converted: the cache misses of a batch overlap. */
+#define TSV_BATCH 32
+
+typedef struct tsv_line {
+    size_t pos, end, next;  /* start, end without "\r", start of the next line */
+    int k;                  /* fields (only the first maxf are remembered) */
+} tsv_line;
+
+static bool is_name_col(col_kind k)
+{
+    return k == COL_ENUM || k == COL_ENTITY || k == COL_PERSON || k == COL_UNIT ||
+           k == COL_DECLARED || k == COL_PARTY;
+}
+
+static void prefetch_batch(loader *L, const tsv_line *lines, int nb, const size_t *fo,
+                           const size_t *fe, int maxf)
+{
+    const char *t = L->text;
+    for (int j = 0; j < L->ncols; j++) {
+        column *c = &L->cols[j];
+        if (c->kind == COL_TEXT) {
+            for (int b = 0; b < nb; b++)
+                if (lines[b].k == L->ncols)
+                    nm_val_prefetch(NM_VAL_TEXT, t + fo[b * maxf + j], fe[b * maxf + j] - fo[b * maxf + j]);
+            continue;
+        }
+        if (!is_name_col(c->kind) || !c->cache)
+            continue;
+        for (int b = 0; b < nb; b++) {
+            size_t n = fe[b * maxf + j] - fo[b * maxf + j];
+            if (lines[b].k == L->ncols && n > 0 && n <= NAME_MAX_CACHED)
+                __builtin_prefetch(&c->cache[name_hash(t + fo[b * maxf + j], n) & (NAME_CACHE_SLOTS - 1)]);
+        }
+    }
+    for (int j = 0; j < L->ncols; j++) {
+        column *c = &L->cols[j];
+        if (!is_name_col(c->kind) || c->kind == COL_ENUM || !c->cache)
+            continue;
+        for (int b = 0; b < nb; b++) {
+            const char *s = t + fo[b * maxf + j];
+            size_t n = fe[b * maxf + j] - fo[b * maxf + j];
+            if (lines[b].k != L->ncols || n == 0 || n > NAME_MAX_CACHED)
+                continue;
+            const name_slot *slot = &c->cache[name_hash(s, n) & (NAME_CACHE_SLOTS - 1)];
+            if (slot->cell == NM_CELL_NONE || slot->len != n || !bytes_eq(slot->bytes, s, n))
+                nm_val_prefetch(NM_VAL_ENTITY, s, n);
+        }
+    }
+}
+
 static void load_tsv(loader *L)
 {
     const char *t = L->text;
     size_t pos = L->body;
     bool header = true;
     int maxf = L->arity + 2;        /* fields remembered per line; more are only counted */
-    size_t *fo = nm_alloc_atomic(sizeof(size_t) * (size_t)(maxf + 1));
-    size_t *fe = nm_alloc_atomic(sizeof(size_t) * (size_t)(maxf + 1));
+    size_t *fo_all = nm_alloc_atomic(sizeof(size_t) * (size_t)maxf * TSV_BATCH);
+    size_t *fe_all = nm_alloc_atomic(sizeof(size_t) * (size_t)maxf * TSV_BATCH);
+    tsv_line lines[TSV_BATCH];
+    seps S = {.t = t, .len = L->len, .next = pos};
+    for (int j = 0; j < L->arity; j++)
+        if (is_name_col(L->cols[j].kind) && !L->cols[j].cache) {
+            L->cols[j].cache = nm_alloc_atomic(sizeof(name_slot) * NAME_CACHE_SLOTS);
+            memset(L->cols[j].cache, 0, sizeof(name_slot) * NAME_CACHE_SLOTS);
+        }
     while (pos < L->len && !L->stopped) {
-        const char *nl = memchr(t + pos, '\n', L->len - pos);
-        size_t eol = nl ? (size_t)(nl - t) : L->len;
-        size_t next = nl ? eol + 1 : L->len;
-        size_t end = eol > pos && t[eol - 1] == '\r' ? eol - 1 : eol;
-        if (end == pos && !header) {
-            if (only_blank_from(L, pos))
-                break;
-            row_error(L, pos, 0, "E-fact-empty", "empty line (only trailing empty lines are allowed)");
-            pos = next;
-            continue;
-        }
-        int k = 0;
-        size_t f = pos;
-        for (;;) {
-            const char *tab = memchr(t + f, '\t', end - f);
-            size_t e = tab ? (size_t)(tab - t) : end;
-            if (k < maxf) {
-                fo[k] = f;
-                fe[k] = e;
+        /* split up to a batch of lines (the header alone) at tabs, each up to its '\n'
+         * (or the end of the file) */
+        int nb = 0;
+        for (size_t p = pos; nb < (header ? 1 : TSV_BATCH) && p < L->len; nb++) {
+            size_t *fo = fo_all + (size_t)nb * maxf, *fe = fe_all + (size_t)nb * maxf;
+            int k = 0;
+            size_t f = p, eol;
+            for (;;) {
+                size_t e = seps_next(&S, f);
+                if (k < maxf) {
+                    fo[k] = f;
+                    fe[k] = e;
+                }
+                k++;
+                if (e == L->len || t[e] == '\n') {
+                    eol = e;
+                    break;
+                }
+                f = e + 1;
             }
-            k++;
-            if (!tab)
-                break;
-            f = e + 1;
+            size_t end = eol > p && t[eol - 1] == '\r' ? eol - 1 : eol;
+            if (k <= maxf && fe[k - 1] > end)   /* the last field stops before a '\r' */
+                fe[k - 1] = end;
+            lines[nb] = (tsv_line){.pos = p, .end = end, .next = eol < L->len ? eol + 1 : L->len, .k = k};
+            p = lines[nb].next;
         }
-        if (header) {
-            for (int j = 0; j < k && j < maxf; j++)
-                if (!header_field(L, j, t + fo[j], fe[j] - fo[j], fo[j]))
-                    return;     /* a bad header: the rows cannot be read */
-            if (!header_end(L, k, end))
-                return;
-            header = false;
-            reserve_rows(L->t, estimate_rows(L, next));
-        } else if (k != L->ncols) {
-            if (k > L->ncols)
-                wrong_count(L, k, fo[L->ncols], end - fo[L->ncols]);
-            else
-                wrong_count(L, k, end, 0);
-        } else {
-            bool ok = true;
-            for (int j = 0; j < k; j++)
-                ok = convert(L, &L->cols[j], t + fo[j], fe[j] - fo[j], fo[j], fe[j] - fo[j],
-                             &L->row[j]) && ok;
-            if (ok)
-                add_row(L);
+        if (!header)
+            prefetch_batch(L, lines, nb, fo_all, fe_all, maxf);
+        for (int b = 0; b < nb && !L->stopped; b++) {
+            const size_t *fo = fo_all + (size_t)b * maxf, *fe = fe_all + (size_t)b * maxf;
+            size_t end = lines[b].end, next = lines[b].next;
+            int k = lines[b].k;
+            pos = next;
+            if (end == lines[b].pos && !header) {
+                if (only_blank_from(L, lines[b].pos))
+                    return;
+                row_error(L, lines[b].pos, 0, "E-fact-empty",
+                          "empty line (only trailing empty lines are allowed)");
+                continue;
+            }
+            if (header) {
+                for (int j = 0; j < k && j < maxf; j++)
+                    if (!header_field(L, j, t + fo[j], fe[j] - fo[j], fo[j]))
+                        return;     /* a bad header: the rows cannot be read */
+                if (!header_end(L, k, end))
+                    return;
+                header = false;
+                reserve_rows(L->t, estimate_rows(L, next));
+            } else if (k != L->ncols) {
+                if (k > L->ncols)
+                    wrong_count(L, k, fo[L->ncols], end - fo[L->ncols]);
+                else
+                    wrong_count(L, k, end, 0);
+            } else {
+                bool ok = true;
+                for (int j = 0; j < k; j++) {
+                    size_t fn = fe[j] - fo[j];
+                    if (!convert_fast(&L->cols[j], t + fo[j], fn, &L->row[j]))
+                        ok = convert(L, &L->cols[j], t + fo[j], fn, fo[j], fn, &L->row[j]) && ok;
+                }
+                if (ok)
+                    add_row(L);
+            }
+            progress(L, pos);
         }
-        pos = next;
-        progress(L, pos);
     }
     if (header && !L->stopped)
         row_error(L, L->body, 0, "E-fact-header", "empty file: expected a header naming the columns");
@@ -824,7 +1105,8 @@ static void load_csv(loader *L)
         int nf = csv_record(L, &pos, &fields, &cap);
         if (nf < 0)
             continue;
-        const char *base = L->scratch.data;
+        /* quoted fields' text; "" (only empty quoted fields) has no buffer yet */
+        const char *base = L->scratch.data ? L->scratch.data : "";
         if (header) {
             bool ok = true;
             for (int k = 0; k < nf && ok; k++) {
@@ -1150,6 +1432,28 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
+/* The file mapped read-only (*mapped true: munmap it when done), or else read as by
+ * read_all. Why map: a large file is then neither copied nor kept in the heap. */
+static char *map_file(const char *path, size_t *len, bool *mapped)
+{
+    *mapped = false;
+    int fd = open(path, O_RDONLY);
+    if (fd >= 0) {
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)PROGRESS_MIN_BYTES) {
+            void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+            if (p != MAP_FAILED) {
+                close(fd);
+                *mapped = true;
+                *len = (size_t)st.st_size;
+                return p;
+            }
+        }
+        close(fd);
+    }
+    return read_all(path, len);
+}
+
 static nm_span no_span(void)
 {
     nm_span s;
@@ -1162,7 +1466,8 @@ static void load_file(nm_engine *e, nm_factset *fs, const char *path, int pred, 
 {
     const nm_program *p = e->program;
     size_t len;
-    char *text = read_all(path, &len);
+    bool mapped;
+    char *text = map_file(path, &len, &mapped);
     if (!text) {
         nm_error(e->diags, no_span(), "E-io", "cannot read '%s': %s", path, strerror(errno));
         e->unreadable = true;
@@ -1200,6 +1505,8 @@ static void load_file(nm_engine *e, nm_factset *fs, const char *path, int pred, 
             nm_error(e->diags, no_span(), "E-fact-type",
                      "'%s': argument '%s' of '%s' has type '%s', which fact files cannot hold",
                      path, arg_name(pd, j), pd->name, p->types[pd->arg_types[j]].name);
+            if (mapped)
+                munmap(text, len);
             return;
         }
         L.cols[j].name = arg_name(pd, j);
@@ -1210,6 +1517,8 @@ static void load_file(nm_engine *e, nm_factset *fs, const char *path, int pred, 
         nm_error(e->diags, no_span(), "E-fact-arity",
                  "'%s': '%s' has no arguments; give its facts in a .jsonl file (one {} per fact)",
                  path, L.pname);
+        if (mapped)
+            munmap(text, len);
         return;
     }
     L.t = table_for(fs, pred, L.arity);
@@ -1226,6 +1535,11 @@ static void load_file(nm_engine *e, nm_factset *fs, const char *path, int pred, 
         load_jsonl(&L);
     GC_enable();
     progress_done(&L);
+    if (mapped) {       /* messages quote the file: keep a copy in the heap */
+        if (L.errors)
+            L.src->text = nm_strndup(text, len);
+        munmap(text, len);
+    }
     if (L.errors) {     /* a file with errors contributes nothing */
         L.t->n = n0;
         L.t->nf = nf0;

@@ -1874,6 +1874,8 @@ int nm_fmt_paths(const char *const *paths, int npaths, nm_fmt_mode mode, FILE *o
 {
     nm_vec files = {0};
     int status = 0;
+    nm_diags *ds = nm_diags_new();
+    nm_span nowhere = {0};
     for (int i = 0; i < npaths; i++) {
         struct stat st;
         const char *p = paths[i];
@@ -1884,20 +1886,19 @@ int nm_fmt_paths(const char *const *paths, int npaths, nm_fmt_mode mode, FILE *o
             int before = files.n;
             collect_dir(nm_strndup(p, n), &files);
             if (files.n == before) {
-                fprintf(err, "norma: no .norma files in directory '%s'\n", p);
+                nm_error(ds, nowhere, "E-read", "no .norma files in directory '%s'", p);
                 status = 2;
             }
         } else {
             nm_vec_push(&files, (void *)p);
         }
     }
-    nm_diags *ds = nm_diags_new();
     for (int i = 0; i < files.n; i++) {
         const char *path = files.items[i];
         size_t len = 0;
         char *text = read_all(path, &len);
         if (!text) {
-            fprintf(err, "norma: cannot read '%s': %s\n", path, strerror(errno));
+            nm_error(ds, nowhere, "E-read", "cannot read '%s': %s", path, strerror(errno));
             status = 2;
             continue;
         }
@@ -1922,7 +1923,7 @@ int nm_fmt_paths(const char *const *paths, int npaths, nm_fmt_mode mode, FILE *o
                     status = 1;
             }
         } else if (!same && !write_atomic(path, res, rlen)) {
-            fprintf(err, "norma: cannot write '%s': %s\n", path, strerror(errno));
+            nm_error(ds, nowhere, "E-write", "cannot write '%s': %s", path, strerror(errno));
             status = 2;
         }
     }

@@ -59,6 +59,8 @@ typedef struct rctx {
     const void *cur_lit;
     bool *open_var;             /* variable → the value of an open attribute: unknown
                                    (NM_CELL_NONE) in the possible variant */
+    nm_vec local_slots;         /* fresh slot, source variable (pairs, as intptr_t) of
+                                   aggregate locals: their names in explanations */
 } rctx;
 
 static const char **slot_names(const rctx *rc);
@@ -128,7 +130,15 @@ bool nm_lower_lit(const nm_plit *lit, nm_cell *out)
         nm_buf text = {0}, key = {0};
         nm_citation_format(lit->cite.cite, &text);
         cite_key(lit->cite.cite, &key);
-        *out = nm_val_cite(nm_buf_str(&text), text.len, nm_buf_str(&key), key.len);
+        /* the value layer keeps a citation's text without its brackets and adds them
+         * when it prints the value in source form */
+        const char *t = nm_buf_str(&text);
+        size_t n = text.len;
+        if (n >= 2 && t[0] == '[' && t[n - 1] == ']') {
+            t++;
+            n -= 2;
+        }
+        *out = nm_val_cite(t, n, nm_buf_str(&key), key.len);
         return true;
     }
     }
@@ -788,8 +798,11 @@ static int lower_agg_signed(lctx *c, rctx *rc, const nm_pagg *ag, nm_plan_body *
      * variable name never share a slot */
     int *saved = nm_alloc_atomic(sizeof(int) * (size_t)rc->nremap);
     memcpy(saved, rc->remap, sizeof(int) * (size_t)rc->nremap);
-    for (int i = 0; i < ag->nlocal; i++)
+    for (int i = 0; i < ag->nlocal; i++) {
         rc->remap[ag->local_vars[i]] = fresh(rc);
+        nm_vec_push(&rc->local_slots, (void *)(intptr_t)rc->remap[ag->local_vars[i]]);
+        nm_vec_push(&rc->local_slots, (void *)(intptr_t)ag->local_vars[i]);
+    }
 
     int result = fresh(rc);
     int ngroup = ag->ngroup;
@@ -1249,14 +1262,10 @@ static relpair aux_relation(lctx *c, rctx *rc, const nm_pformula *f, const int *
         for (int a = 0; a < alts->n; a++) {
             nm_plan_body b = {0};
             conj *alt = alts->items[a];
-            if (guard.n) {
-                conj *both_parts = nm_alloc(sizeof *both_parts);
-                for (int i = 0; i < guard.n; i++)
-                    nm_vec_push(both_parts, guard.items[i]);
-                for (int i = 0; i < alt->n; i++)
-                    nm_vec_push(both_parts, alt->items[i]);
-                alt = both_parts;
-            }
+            /* the guard only supplies candidate bindings: read in its possible version
+             * in both variants, so that its own uncertainty never leaks into f's truth */
+            if (guard.n)
+                lower_conj(c, rc, &guard, &b, POSS);
             lower_conj(c, rc, alt, &b, m);
             nm_plan_term *head = nm_alloc(sizeof *head * (size_t)(nvars + 1));
             for (int i = 0; i < nvars; i++)
@@ -1287,6 +1296,12 @@ static const char **slot_names(const rctx *rc)
     const char **names = nm_alloc(sizeof *names * (size_t)(rc->nvars + 1));
     for (int v = 0; v < rc->nvars; v++)
         names[v] = rc->rule->var_names && v < rc->rule->nvars ? rc->rule->var_names[v] : NULL;
+    for (int i = 0; i + 1 < rc->local_slots.n && rc->rule->var_names; i += 2) {
+        int slot_v = (int)(intptr_t)rc->local_slots.items[i];
+        int src_v = (int)(intptr_t)rc->local_slots.items[i + 1];
+        if (slot_v < rc->nvars && src_v < rc->rule->nvars)
+            names[slot_v] = rc->rule->var_names[src_v];
+    }
     return names;
 }
 
@@ -1331,7 +1346,7 @@ static bool spread_open(const rctx *rc, const nm_pformula *f)
     switch (f->kind) {
     case NM_F_AND:
     case NM_F_OR:
-        return spread_open(rc, f->u.bin.lhs) | spread_open(rc, f->u.bin.rhs);
+        return (int)spread_open(rc, f->u.bin.lhs) | (int)spread_open(rc, f->u.bin.rhs);
     case NM_F_CMP: {
         if (f->u.cmp.op != NM_OP_EQ)
             return false;
@@ -1619,13 +1634,23 @@ nm_lowered *nm_lower(const nm_program *prog, int case_id, const nm_lower_options
     /* parameters, with the case's overrides */
     lw->param_value = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(prog->nparams + 1));
     memset(lw->param_value, 0, sizeof(nm_cell) * (size_t)(prog->nparams + 1));
+    lw->param_from = nm_alloc_atomic((size_t)prog->nparams + 1);
+    memset(lw->param_from, NM_PARAM_FROM_DECL, (size_t)prog->nparams + 1);
     for (int i = 0; i < prog->nparams; i++) {
         const nm_pexpr *v = prog->params[i].value;
         if (case_id >= 0) {
             const nm_pcase *cs = &prog->cases[case_id];
             for (int j = 0; j < cs->noverrides; j++)
-                if (cs->overrides[j].param == i)
+                if (cs->overrides[j].param == i) {
                     v = cs->overrides[j].value;
+                    lw->param_from[i] = NM_PARAM_FROM_CASE;
+                }
+        }
+        /* the command line wins over the case ([cli.run.param]) */
+        if (opt->param_override && opt->param_override[i] != NM_CELL_NONE) {
+            lw->param_value[i] = opt->param_override[i];
+            lw->param_from[i] = NM_PARAM_FROM_CLI;
+            continue;
         }
         if (!nm_lower_const_expr(lw, v, &lw->param_value[i], err)) {
             nm_buf_printf(err, " (parameter '%s')", prog->params[i].name);

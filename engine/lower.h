@@ -43,6 +43,7 @@ typedef struct nm_lowered {
     int person_rel, unit_rel;   /* the named persons and units (kind filters) */
     nm_cell decision;           /* that date, NM_CELL_NONE when there is none */
     nm_cell *param_value;       /* parameter id → value (case overrides applied) */
+    unsigned char *param_from;  /* parameter id → where its value comes from: NM_PARAM_FROM_* */
     nm_cell *const_cell;        /* constant id → cell */
     nm_vec cites;               /* cite_entry*: each citation value met while lowering,
                                    with its resolution, for in_force_on */
@@ -52,7 +53,13 @@ typedef struct nm_lower_options {
     bool strict;                /* drop presumptions: presumed-false predicates are open */
     bool has_decision;          /* `decision` overrides the case's decision date */
     int dy, dm, dd;
+    /* parameter id → a value that overrides the declaration and the case's override
+     * (`--param NAME=VALUE`, [cli.run.param]), NM_CELL_NONE where none; NULL: none */
+    const nm_cell *param_override;
 } nm_lower_options;
+
+/* Where a parameter's value comes from (nm_lowered.param_from). */
+enum { NM_PARAM_FROM_DECL = 0, NM_PARAM_FROM_CASE = 1, NM_PARAM_FROM_CLI = 2 };
 
 /* Lowers prog for case `case_id` (-1 for none). On failure (a rule too complex to
  * expand, a parameter whose value cannot be computed, an aggregate over open

@@ -499,6 +499,8 @@ nm_model *nm_engine_run(nm_engine *e, const nm_run_options *opt)
         }
     }
     nm_lower_options lopt = {.strict = opt->strict};
+    if (e->param_program == e->program)
+        lopt.param_override = e->param_override;
     if (opt->at && !parse_at(e, opt->at, &lopt))
         return NULL;
     nm_eval_limits lim = nm_eval_default_limits();
@@ -907,9 +909,11 @@ static bool rel_remove(nm_eval *ev, int rel, const nm_cell *t)
     return true;
 }
 
-/* Applies the withdrawals after every fact is loaded: a withdrawn `A` leaves C(p)
- * (and P(p) unless p is open, where it becomes unknown); a withdrawn `not A` leaves
- * C(p⁻) and, for an open p, becomes possible again. */
+/* Applies the withdrawals after every fact is loaded. A withdrawn `A` leaves C(p),
+ * and P(p) unless p is open, where it becomes unknown — or no when it is also stated
+ * false. A withdrawn `not A` leaves C(p⁻); an open A becomes unknown, or yes when it
+ * is also stated true. (For an open p, an atom stated false is in P(p) only when it
+ * is also stated true: the domain leaves stated-false atoms out.) */
 static bool session_retractions(nm_engine *e, const nm_lowered *lw, nm_eval *ev, int case_id)
 {
     for (int i = 0; i < e->retracted.n; i++) {
@@ -920,13 +924,18 @@ static bool session_retractions(nm_engine *e, const nm_lowered *lw, nm_eval *ev,
             return false;
         bind_consts(lw, &q);
         int p = q.pred;
+        bool separate = lw->pred_poss_rel[p] != lw->pred_rel[p];
+        bool stated_false = nm_rel_contains(nm_eval_rel(ev, lw->pred_false_rel[p]), q.cells);
         if (!r->negated) {
             rel_remove(ev, lw->pred_rel[p], q.cells);
-            if (!lw->open[p] && lw->pred_poss_rel[p] != lw->pred_rel[p])
+            if (separate && (!lw->open[p] || stated_false))
                 rel_remove(ev, lw->pred_poss_rel[p], q.cells);
-        } else if (rel_remove(ev, lw->pred_false_rel[p], q.cells) && lw->open[p] &&
-                   lw->pred_poss_rel[p] != lw->pred_rel[p]) {
-            nm_eval_add_fact(ev, lw->pred_poss_rel[p], q.cells);
+        } else if (stated_false) {
+            rel_remove(ev, lw->pred_false_rel[p], q.cells);
+            if (nm_rel_contains(nm_eval_rel(ev, lw->pred_poss_rel[p]), q.cells))
+                nm_eval_add_fact(ev, lw->pred_rel[p], q.cells);
+            else if (lw->open[p] && separate)
+                nm_eval_add_fact(ev, lw->pred_poss_rel[p], q.cells);
         }
     }
     return true;

@@ -24,6 +24,9 @@ typedef enum nm_diag_format { NM_DIAG_TEXT, NM_DIAG_JSON } nm_diag_format;
 /* Initialises the collector. Call once, first thing in main (or a test's init). */
 void nm_init(void);
 
+/* Colours diagnostics for a terminal (default off). */
+void nm_set_color(bool on);
+
 nm_engine *nm_engine_new(void);
 /* Engines are collected by libgc; nm_engine_free drops cached data early. */
 void nm_engine_free(nm_engine *e);
@@ -123,10 +126,20 @@ int nm_answers_arity(const nm_answers *a);
 
 /* ---- cases as tests ([sem.case], [cli.test]) ---------------------------------------- */
 
+typedef struct nm_coverage nm_coverage;
+
 typedef struct nm_test_options {
     bool strict;                /* evaluate every case with presumptions dropped */
     bool verbose;               /* also list the expectations that pass */
     const char *only_case;      /* run only this case; NULL: all */
+    const char *junit;          /* also write a JUnit XML report to this path, atomically
+                                   ([cli.test.junit]); NULL: none */
+    bool update;                /* rewrite the pinned files of `explained` expectations
+                                   with the current explanation ([cli.test.update]) */
+    bool no_explain;            /* do not print explanations under failures */
+    int lang;                   /* nm_lang of the explanations printed under failures:
+                                   0 zh (NM_LANG_ZH), 1 en (pins follow their own `lang`) */
+    nm_coverage *coverage;      /* when set, every evaluated case is added to it */
 } nm_test_options;
 
 typedef struct nm_test_summary {
@@ -140,6 +153,24 @@ typedef struct nm_test_summary {
  * "N passed, N failed". Diagnostics of cases that cannot be evaluated are recorded in
  * the engine. */
 nm_test_summary nm_engine_test(nm_engine *e, const nm_test_options *opt, FILE *out);
+
+/* Coverage of the cited articles by the cases ([cli.test.coverage]). Create one after
+ * a successful nm_engine_check, pass it in nm_test_options.coverage, then print it:
+ * for every citation of a rule (normalised to source, article, paragraph, item), in
+ * source declaration order then article order, whether some case meets it and some
+ * case leaves it unmet, and the cited articles no case reaches. */
+nm_coverage *nm_coverage_new(nm_engine *e);
+void nm_coverage_print(const nm_coverage *c, FILE *out);
+/* Counts after the cases: citations; those exercised both met and unmet; those no
+ * case reaches (neither met nor unmet). */
+void nm_coverage_counts(const nm_coverage *c, int *citations, int *both, int *unreached);
+
+/* Overrides parameter `name` with the value written in `value` for every later run
+ * (`--param NAME=VALUE`, [cli.run.param]); it wins over a case's `param` line. The
+ * text is read by the parameter's declared type in the written forms of fact files
+ * ([cli.facts.types]). Call after a successful nm_engine_check. False after recording
+ * a diagnostic (an unknown name, with a "did you mean"; a value of the wrong type). */
+bool nm_engine_set_param(nm_engine *e, const char *name, const char *value);
 
 /* Writes relations as DIR/PRED.tsv ([cli.output]): a header of the argument names
  * and `truth`, then one row per yes or unknown atom, in value order, `truth` yes or
@@ -249,6 +280,17 @@ nm_explanation *nm_model_explain(nm_model *m, const char *atom, const nm_explain
  * schema of [expl.json]) or DOT (a Graphviz digraph). Deterministic. */
 void nm_explanation_render(const nm_explanation *x, nm_explain_format format, nm_lang lang,
                            FILE *out);
+
+/* ---- the cases of a checked program ([case]) ---------------------------------------- */
+
+/* The cases, in declaration order: name, title (NULL if none), and the atoms their
+ * `expect` lines name (as written), which are the conclusions the case is about. */
+int nm_engine_case_count(const nm_engine *e);
+const char *nm_engine_case_name(const nm_engine *e, int i);
+const char *nm_engine_case_title(const nm_engine *e, int i);
+const char *nm_engine_case_ref(const nm_engine *e, int i);
+int nm_engine_case_goal_count(const nm_engine *e, int i);
+const char *nm_engine_case_goal(const nm_engine *e, int i, int j);
 
 /* ---- the formatter ([cli.fmt]) ------------------------------------------------------ */
 

@@ -23,6 +23,7 @@ enum {
     TAG_ENTITY, /* payload = symbol id */
     TAG_TEXT,
     TAG_CITE,
+    TAG_DEC,    /* immediate decimal: payload = value * 10^DEC_SCALE + 2^59 (see numbers) */
 };
 
 #define TAG_SHIFT 60
@@ -42,58 +43,82 @@ nm_val_kind nm_val_kind_of(nm_cell c)
         [TAG_DATE] = NM_VAL_DATE,     [TAG_DUR] = NM_VAL_DURATION,
         [TAG_ENUM] = NM_VAL_ENUM,     [TAG_ENTITY] = NM_VAL_ENTITY,
         [TAG_TEXT] = NM_VAL_TEXT,     [TAG_CITE] = NM_VAL_CITE,
+        [TAG_DEC] = NM_VAL_NUMBER,
     };
     unsigned t = tag_of(c);
     return t < sizeof kinds / sizeof kinds[0] ? kinds[t] : NM_VAL_NONE;
 }
 
 /* ---- open-addressing index over entry ids ----------------------------------------
- * Slots hold id + 1 (0 = empty); the entries live in each table's own array, so
- * the index is pointer-free. Linear probing, load factor at most 1/2. */
+ * A slot is 64 bits: a 32-bit fragment of the key's hash in the high half, id + 1 in
+ * the low half (0 = empty); the entries live in each table's own array, so the index
+ * is pointer-free (atomic). The fragment picks the home slot and is compared before
+ * an entry is touched, so a probe past other keys costs no access to their entries,
+ * and growth re-slots from the fragments alone, never re-hashing a key. Linear
+ * probing, load factor at most 1/2. */
 
 typedef struct index {
-    uint32_t *slots;
+    uint64_t *slots;
     uint32_t mask;
     uint32_t used;
 } index_t;
 
-typedef bool (*eq_fn)(uint32_t id, const void *key);
-typedef uint64_t (*rehash_fn)(uint32_t id);
+static inline uint32_t frag_of(uint64_t h) { return (uint32_t)(h >> 32); }
+static inline uint32_t slot_id(uint64_t s) { return (uint32_t)s - 1; }
 
-static uint32_t *ix_slot(index_t *ix, uint64_t h, eq_fn eq, const void *key)
+static void ix_resize(index_t *ix, uint32_t cap)
 {
-    if (!ix->slots) {
-        ix->mask = 63;
-        ix->slots = nm_alloc_atomic(64 * sizeof(uint32_t));
-        memset(ix->slots, 0, 64 * sizeof(uint32_t));
-    }
-    for (uint32_t i = (uint32_t)h & ix->mask;; i = (i + 1) & ix->mask) {
-        uint32_t s = ix->slots[i];
-        if (s == 0 || eq(s - 1, key))
-            return &ix->slots[i];
-    }
-}
-
-/* Fills an empty slot found by ix_slot with id, then grows if needed. */
-static void ix_fill(index_t *ix, uint32_t *slot, uint32_t id, rehash_fn rehash)
-{
-    *slot = id + 1;
-    if (++ix->used * 2 <= ix->mask + 1)
-        return;
-    uint32_t cap = (ix->mask + 1) * 2;
-    uint32_t *slots = nm_alloc_atomic(cap * sizeof(uint32_t));
-    memset(slots, 0, cap * sizeof(uint32_t));
-    for (uint32_t i = 0; i <= ix->mask; i++) {
-        uint32_t s = ix->slots[i];
+    uint64_t *slots = nm_alloc_atomic((size_t)cap * sizeof(uint64_t));
+    memset(slots, 0, (size_t)cap * sizeof(uint64_t));
+    for (uint32_t i = 0; ix->slots && i <= ix->mask; i++) {
+        uint64_t s = ix->slots[i];
         if (!s)
             continue;
-        uint32_t j = (uint32_t)rehash(s - 1) & (cap - 1);
+        uint32_t j = (uint32_t)(s >> 32) & (cap - 1);
         while (slots[j])
             j = (j + 1) & (cap - 1);
         slots[j] = s;
     }
     ix->slots = slots;
     ix->mask = cap - 1;
+}
+
+typedef bool (*eq_fn)(uint32_t id, const void *key);
+
+/* The slot of the key with hash h: the slot holding it, or the empty slot where it
+ * belongs. eq is called only for entries whose fragment matches. Always inlined, so
+ * that eq is a direct (inlined) call at each use. */
+static inline __attribute__((always_inline)) uint64_t *ix_find(index_t *ix, uint64_t h, eq_fn eq,
+                                                               const void *key)
+{
+    if (!ix->slots)
+        ix_resize(ix, 64);
+    uint32_t frag = frag_of(h);
+    uint64_t want = (uint64_t)frag << 32;
+    for (uint32_t i = frag & ix->mask;; i = (i + 1) & ix->mask) {
+        uint64_t s = ix->slots[i];
+        if (s == 0 || ((s & ~(uint64_t)UINT32_MAX) == want && eq(slot_id(s), key)))
+            return &ix->slots[i];
+    }
+}
+
+/* Fills an empty slot found by ix_find with (fragment of h, id), then grows if
+ * needed (which invalidates slot pointers into this index). */
+static void ix_fill(index_t *ix, uint64_t *slot, uint64_t h, uint32_t id)
+{
+    *slot = (uint64_t)frag_of(h) << 32 | ((uint64_t)id + 1);
+    if (++ix->used * 2 > ix->mask + 1)
+        ix_resize(ix, (ix->mask + 1) * 2);
+}
+
+/* Makes room for n entries in all without growing. */
+static void ix_reserve(index_t *ix, size_t n)
+{
+    size_t cap = ix->slots ? (size_t)ix->mask + 1 : 64;
+    while (n * 2 > cap && cap < (size_t)1 << 31)
+        cap *= 2;
+    if (!ix->slots || cap > (size_t)ix->mask + 1)
+        ix_resize(ix, (uint32_t)cap);
 }
 
 static uint64_t mix64(uint64_t x)
@@ -107,30 +132,77 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* 64 × 64 → 128-bit multiply, folded: the mixing step of the byte hash. */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+    unsigned __int128 r = (unsigned __int128)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t load32(const unsigned char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* A hash of n bytes, eight at a time (the tail by overlapping loads). */
 static uint64_t hash_bytes(uint64_t seed, const void *p, size_t n)
 {
     const unsigned char *s = p;
-    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ seed;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= UINT64_C(0x100000001b3);
+    const uint64_t k0 = UINT64_C(0xa0761d6478bd642f), k1 = UINT64_C(0xe7037ed1a0b428db);
+    uint64_t h = mum(seed ^ k0, (uint64_t)n ^ k1);
+    size_t i = n;
+    while (i > 8) {
+        h = mum(h ^ load64(s), k1);
+        s += 8;
+        i -= 8;
     }
-    return mix64(h);
+    uint64_t w;
+    if (i >= 4)
+        w = load32(s) << 32 | load32(s + i - 4);
+    else if (i > 0)
+        w = (uint64_t)s[0] << 16 | (uint64_t)s[i >> 1] << 8 | s[i - 1];
+    else
+        w = 0;
+    return mix64(mum(h ^ w, k0 ^ i));
 }
 
-/* Grows a table's entry array (kind preserved by nm_realloc) to hold n + 1. */
-static void *reserve(void *items, uint32_t n, uint32_t *cap, size_t size, bool atomic)
+/* Grows a table's entry array (kind preserved by nm_realloc) to hold at least
+ * `want` entries, doubling. */
+static void *reserve(void *items, size_t want, uint32_t *cap, size_t size, bool atomic)
 {
-    if (n < *cap)
+    if (want <= *cap)
         return items;
-    uint32_t ncap = *cap ? *cap * 2 : 64;
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < want)
+        ncap *= 2;
     void *r = items ? nm_realloc(items, ncap * size)
                     : (atomic ? nm_alloc_atomic(ncap * size) : nm_alloc(ncap * size));
-    *cap = ncap;
+    *cap = (uint32_t)ncap;
     return r;
 }
 
 /* ---- numbers ------------------------------------------------------------------- */
+
+/* Immediate decimals (TAG_DEC): a number that is not an integer but whose value
+ * times 10^DEC_SCALE is an integer m with |m| < 2^59 is the cell TAG_DEC | m + 2^59;
+ * every other non-integer is interned as a reduced fraction (TAG_NUM). Which
+ * representation a value gets depends only on the value, so there is still one cell
+ * per number, and payload order is value order among TAG_DEC cells. Why: amounts
+ * with a few decimals (money, rates) are most of the numbers in fact files, and
+ * interning a million distinct ones costs a table probe (cache misses) each. */
+#define DEC_SCALE 6
+#define DEC_ONE INT64_C(1000000) /* 10^DEC_SCALE */
+
+static const int64_t POW10[DEC_SCALE + 1] = {1, 10, 100, 1000, 10000, 100000, 1000000};
 
 typedef struct nument {
     int64_t num, den; /* reduced, den > 0; integers outside the immediate range have den 1 */
@@ -151,19 +223,35 @@ static bool num_eq(uint32_t id, const void *key)
     const nument *k = key;
     return nums.items[id].num == k->num && nums.items[id].den == k->den;
 }
-static uint64_t num_rehash(uint32_t id) { return num_hash(nums.items[id].num, nums.items[id].den); }
 
+/* The immediate decimal for m / 10^DEC_SCALE, m not a multiple of 10^DEC_SCALE; false
+ * if m is out of range. */
+static inline bool dec_cell(int64_t m, nm_cell *out)
+{
+    if (m < -INT_BIAS || m >= INT_BIAS)
+        return false;
+    *out = mk(TAG_DEC, (uint64_t)(m + INT_BIAS));
+    return true;
+}
+
+/* n / d reduced, d > 0. */
 static nm_cell intern_fraction(int64_t n, int64_t d)
 {
     if (d == 1 && n >= -INT_BIAS && n < INT_BIAS)
         return mk(TAG_INT, (uint64_t)(n + INT_BIAS));
+    nm_cell c;
+    int64_t m;
+    if (d > 1 && d <= DEC_ONE && DEC_ONE % d == 0 && !__builtin_mul_overflow(n, DEC_ONE / d, &m) &&
+        dec_cell(m, &c))
+        return c;
     nument key = {n, d};
-    uint32_t *slot = ix_slot(&nums.ix, num_hash(n, d), num_eq, &key);
+    uint64_t h = num_hash(n, d);
+    uint64_t *slot = ix_find(&nums.ix, h, num_eq, &key);
     if (*slot)
-        return mk(TAG_NUM, *slot - 1);
-    nums.items = reserve(nums.items, nums.n, &nums.cap, sizeof(nument), true);
+        return mk(TAG_NUM, slot_id(*slot));
+    nums.items = reserve(nums.items, (size_t)nums.n + 1, &nums.cap, sizeof(nument), true);
     nums.items[nums.n] = key;
-    ix_fill(&nums.ix, slot, nums.n, num_rehash);
+    ix_fill(&nums.ix, slot, h, nums.n);
     return mk(TAG_NUM, nums.n++);
 }
 
@@ -171,9 +259,54 @@ nm_cell nm_val_int(int64_t v) { return intern_fraction(v, 1); }
 
 nm_cell nm_val_num(nm_num n)
 {
+    if (n.kind == NM_NUM_INT)
+        return intern_fraction(n.num, 1);
+    if (n.kind == NM_NUM_DECIMAL && n.scale >= 0 && n.scale <= NM_NUM_MAX_SCALE)
+        return nm_val_decimal(n.num, n.scale);
     int64_t num, den;
     nm_num_to_fraction(n, &num, &den);
     return intern_fraction(num, den);
+}
+
+nm_cell nm_val_decimal(int64_t coefficient, int scale)
+{
+    /* a decimal of small scale needs no reduction: its value times 10^DEC_SCALE */
+    int64_t m;
+    if (scale >= 0 && scale <= DEC_SCALE &&
+        !__builtin_mul_overflow(coefficient, POW10[DEC_SCALE - scale], &m)) {
+        nm_cell c;
+        if (m % DEC_ONE == 0)
+            return intern_fraction(m / DEC_ONE, 1);
+        if (dec_cell(m, &c))
+            return c;
+    }
+    nm_num n;
+    if (nm_num_decimal(coefficient, scale, &n) != NM_NUM_OK)
+        return NM_CELL_NONE;
+    int64_t num, den;
+    nm_num_to_fraction(n, &num, &den);
+    return intern_fraction(num, den);
+}
+
+/* The number as a fraction, not necessarily reduced (den > 0); false for non-numbers. */
+static inline bool raw_fraction(nm_cell c, int64_t *num, int64_t *den)
+{
+    switch (tag_of(c)) {
+    case TAG_INT:
+        *num = (int64_t)payload(c) - INT_BIAS;
+        *den = 1;
+        return true;
+    case TAG_DEC:
+        *num = (int64_t)payload(c) - INT_BIAS;
+        *den = DEC_ONE;
+        return true;
+    case TAG_NUM:
+        *num = nums.items[payload(c)].num;
+        *den = nums.items[payload(c)].den;
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool nm_val_get_fraction(nm_cell c, int64_t *num, int64_t *den)
@@ -187,6 +320,22 @@ bool nm_val_get_fraction(nm_cell c, int64_t *num, int64_t *den)
         *num = nums.items[payload(c)].num;
         *den = nums.items[payload(c)].den;
         return true;
+    case TAG_DEC: {
+        /* m / 10^DEC_SCALE: cancel the factors 2 and 5 that m shares with 10^DEC_SCALE */
+        int64_t m = (int64_t)payload(c) - INT_BIAS, d = DEC_ONE;
+        int twos = __builtin_ctzll((uint64_t)m);
+        if (twos > DEC_SCALE)
+            twos = DEC_SCALE;
+        m /= INT64_C(1) << twos;
+        d >>= twos;
+        for (int fives = 0; fives < DEC_SCALE && m % 5 == 0; fives++) {
+            m /= 5;
+            d /= 5;
+        }
+        *num = m;
+        *den = d;
+        return true;
+    }
     default:
         return false;
     }
@@ -268,13 +417,6 @@ static bool enum_name_eq(uint32_t id, const void *key)
     return nm_val_enum_type(e->cell) == k->type && e->len == k->len &&
            memcmp(e->name, k->name, k->len) == 0;
 }
-static uint64_t enum_cell_rehash(uint32_t id) { return enum_cell_hash(enums.items[id].cell); }
-static uint64_t enum_name_rehash(uint32_t id)
-{
-    const enument *e = &enums.items[id];
-    return enum_name_hash(nm_val_enum_type(e->cell), e->name, e->len);
-}
-
 nm_cell nm_val_enum(uint32_t type_id, uint32_t ordinal)
 {
     return mk(TAG_ENUM, (uint64_t)type_id << 32 | ordinal);
@@ -288,15 +430,16 @@ bool nm_val_enum_declare(uint32_t type_id, uint32_t ordinal, const char *name, s
         return false;
     nm_cell c = nm_val_enum(type_id, ordinal);
     name_key nk = {type_id, name, len};
-    uint32_t *cs = ix_slot(&enums.by_cell, enum_cell_hash(c), enum_cell_eq, &c);
-    uint32_t *ns = ix_slot(&enums.by_name, enum_name_hash(type_id, name, len), enum_name_eq, &nk);
+    uint64_t ch = enum_cell_hash(c), nh = enum_name_hash(type_id, name, len);
+    uint64_t *cs = ix_find(&enums.by_cell, ch, enum_cell_eq, &c);
+    uint64_t *ns = ix_find(&enums.by_name, nh, enum_name_eq, &nk);
     if (*cs || *ns) /* redeclaring is fine only if both refer to the same entry */
-        return *cs && *cs == *ns;
-    enums.items = reserve(enums.items, enums.n, &enums.cap, sizeof(enument), false);
+        return *cs && *ns && slot_id(*cs) == slot_id(*ns);
+    enums.items = reserve(enums.items, (size_t)enums.n + 1, &enums.cap, sizeof(enument), false);
     enums.items[enums.n] = (enument){c, nm_strndup(name, len), len};
-    ix_fill(&enums.by_cell, cs, enums.n, enum_cell_rehash);
+    ix_fill(&enums.by_cell, cs, ch, enums.n);
     /* by_cell may have grown, but ns belongs to the other index and is still valid */
-    ix_fill(&enums.by_name, ns, enums.n, enum_name_rehash);
+    ix_fill(&enums.by_name, ns, nh, enums.n);
     enums.n++;
     return true;
 }
@@ -304,10 +447,10 @@ bool nm_val_enum_declare(uint32_t type_id, uint32_t ordinal, const char *name, s
 bool nm_val_enum_lookup(uint32_t type_id, const char *name, size_t len, nm_cell *out)
 {
     name_key nk = {type_id, name, len};
-    uint32_t *ns = ix_slot(&enums.by_name, enum_name_hash(type_id, name, len), enum_name_eq, &nk);
+    uint64_t *ns = ix_find(&enums.by_name, enum_name_hash(type_id, name, len), enum_name_eq, &nk);
     if (!*ns)
         return false;
-    *out = enums.items[*ns - 1].cell;
+    *out = enums.items[slot_id(*ns)].cell;
     return true;
 }
 
@@ -315,24 +458,53 @@ const char *nm_val_enum_name(nm_cell c)
 {
     if (tag_of(c) != TAG_ENUM)
         return NULL;
-    uint32_t *cs = ix_slot(&enums.by_cell, enum_cell_hash(c), enum_cell_eq, &c);
-    return *cs ? enums.items[*cs - 1].name : NULL;
+    uint64_t *cs = ix_find(&enums.by_cell, enum_cell_hash(c), enum_cell_eq, &c);
+    return *cs ? enums.items[slot_id(*cs)].name : NULL;
 }
 
 /* ---- symbols: entities, text, citations ------------------------------------------- */
 
 typedef struct sym {
-    const char *bytes; /* atomic, NUL-terminated */
-    const unsigned char *key; /* citations: atomic sort key; else NULL */
-    uint32_t len, key_len;
-    unsigned tag;
+    const char *bytes;        /* in the arena, NUL-terminated */
+    const unsigned char *key; /* citations: sort key, in the arena; else NULL */
+    uint32_t len;
+    uint32_t key_len : 28, tag : 4;
 } sym;
 
+/* syms.items is atomic: the bytes and keys it points to live in arena chunks, which
+ * the arena's chunk list (reachable from this static root) keeps alive. */
 static struct {
     sym *items;
     uint32_t n, cap;
     index_t ix;
 } syms;
+
+/* Bump allocation of symbol bytes in atomic chunks: one allocation per 256 KiB
+ * rather than per symbol; nothing is ever freed (interned values are permanent). */
+#define ARENA_CHUNK ((size_t)256 << 10)
+static struct {
+    char *cur;
+    size_t left;
+    nm_vec chunks; /* every chunk, so that the collector keeps them */
+} arena;
+
+static char *arena_alloc(size_t n)
+{
+    if (n > arena.left) {
+        if (n > ARENA_CHUNK / 8) { /* large: a chunk of its own */
+            char *p = nm_alloc_atomic(n);
+            nm_vec_push(&arena.chunks, p);
+            return p;
+        }
+        arena.cur = nm_alloc_atomic(ARENA_CHUNK);
+        arena.left = ARENA_CHUNK;
+        nm_vec_push(&arena.chunks, arena.cur);
+    }
+    char *p = arena.cur;
+    arena.cur += n;
+    arena.left -= n;
+    return p;
+}
 
 typedef struct sym_key {
     unsigned tag;
@@ -345,59 +517,96 @@ static bool sym_eq(uint32_t id, const void *key)
 {
     const sym_key *k = key;
     const sym *e = &syms.items[id];
-    return e->tag == k->tag && e->len == k->len && memcmp(e->bytes, k->bytes, k->len) == 0;
-}
-static uint64_t sym_rehash(uint32_t id)
-{
-    return sym_hash(syms.items[id].tag, syms.items[id].bytes, syms.items[id].len);
+    return e->len == k->len && e->tag == k->tag && memcmp(e->bytes, k->bytes, k->len) == 0;
 }
 
-/* s in NFC; s itself when it is ASCII (always NFC), else an atomic copy; NULL for
- * invalid UTF-8. */
-static const char *to_nfc(const char *s, size_t len, size_t *out_len)
+static bool is_ascii(const char *s, size_t len)
 {
     size_t i = 0;
-    while (i < len && (unsigned char)s[i] < 0x80)
-        i++;
-    if (i == len) {
-        *out_len = len;
-        return s;
-    }
+    uint64_t acc = 0;
+    for (; i + 8 <= len; i += 8)
+        acc |= load64((const unsigned char *)s + i);
+    for (; i < len; i++)
+        acc |= (unsigned char)s[i];
+    return (acc & UINT64_C(0x8080808080808080)) == 0;
+}
+
+/* s in NFC, as a malloc'd string the caller frees; NULL for invalid UTF-8. */
+static char *to_nfc(const char *s, size_t len, size_t *out_len)
+{
     utf8proc_uint8_t *dst = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
                                       &dst, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     if (n < 0)
         return NULL;
-    char *r = nm_strndup((const char *)dst, (size_t)n);
-    free(dst);
     *out_len = (size_t)n;
-    return r;
+    return (char *)dst;
 }
 
+/* Looks the bytes up first as given: the table holds only NFC text, so bytes equal
+ * to an entry are that entry's text, already valid and normalised. Only a miss pays
+ * for validation and normalisation (none for ASCII, which is always NFC). */
 static nm_cell intern_sym(unsigned tag, const char *s, size_t len, const void *key,
                           size_t key_len)
 {
-    size_t n;
-    const char *norm = to_nfc(s, len, &n);
-    if (!norm || n > UINT32_MAX)
+    if (len > UINT32_MAX || key_len >= (1u << 28))
         return NM_CELL_NONE;
-    sym_key k = {tag, norm, n};
-    uint32_t *slot = ix_slot(&syms.ix, sym_hash(tag, norm, n), sym_eq, &k);
+    uint64_t h = sym_hash(tag, s, len);
+    sym_key k = {tag, s, len};
+    uint64_t *slot = ix_find(&syms.ix, h, sym_eq, &k);
     if (*slot)
-        return mk(tag, *slot - 1);
-    syms.items = reserve(syms.items, syms.n, &syms.cap, sizeof(sym), false);
+        return mk(tag, slot_id(*slot));
+    char *norm = NULL;
+    if (!is_ascii(s, len)) {
+        size_t n;
+        norm = to_nfc(s, len, &n);
+        if (!norm)
+            return NM_CELL_NONE;
+        if (n != len || memcmp(norm, s, n) != 0) {
+            s = norm;
+            len = n;
+            h = sym_hash(tag, s, len);
+            k = (sym_key){tag, s, len};
+            slot = ix_find(&syms.ix, h, sym_eq, &k);
+            if (*slot) {
+                free(norm);
+                return mk(tag, slot_id(*slot));
+            }
+        }
+    }
+    syms.items = reserve(syms.items, (size_t)syms.n + 1, &syms.cap, sizeof(sym), true);
+    char *bytes = arena_alloc(len + 1);
+    memcpy(bytes, s, len);
+    bytes[len] = '\0';
+    free(norm);
     unsigned char *kcopy = NULL;
     if (key) {
-        kcopy = nm_alloc_atomic(key_len ? key_len : 1);
+        kcopy = (unsigned char *)arena_alloc(key_len ? key_len : 1);
         memcpy(kcopy, key, key_len);
     }
-    syms.items[syms.n] = (sym){.bytes = norm == s ? nm_strndup(s, n) : norm,
+    syms.items[syms.n] = (sym){.bytes = bytes,
                                .key = kcopy,
-                               .len = (uint32_t)n,
+                               .len = (uint32_t)len,
                                .key_len = (uint32_t)key_len,
                                .tag = tag};
-    ix_fill(&syms.ix, slot, syms.n, sym_rehash);
+    ix_fill(&syms.ix, slot, h, syms.n);
     return mk(tag, syms.n++);
+}
+
+void nm_val_prefetch(nm_val_kind kind, const char *s, size_t len)
+{
+    if (!syms.ix.slots || (kind != NM_VAL_ENTITY && kind != NM_VAL_TEXT))
+        return;
+    uint64_t h = sym_hash(kind == NM_VAL_ENTITY ? TAG_ENTITY : TAG_TEXT, s, len);
+    __builtin_prefetch(&syms.ix.slots[frag_of(h) & syms.ix.mask]);
+}
+
+void nm_val_reserve(size_t n)
+{
+    if (n > (size_t)1 << 30)
+        n = (size_t)1 << 30;
+    syms.items = reserve(syms.items, (size_t)syms.n + n, &syms.cap, sizeof(sym), true);
+    ix_reserve(&syms.ix, (size_t)syms.ix.used + n);
 }
 
 nm_cell nm_val_entity(const char *name, size_t len) { return intern_sym(TAG_ENTITY, name, len, NULL, 0); }
@@ -420,6 +629,9 @@ const char *nm_val_get_str(nm_cell c, size_t *len)
 
 size_t nm_val_interned_count(void) { return (size_t)nums.n + syms.n; }
 
+uint32_t nm_val_sym_index(nm_cell c) { return (uint32_t)payload(c); }
+size_t nm_val_sym_count(void) { return syms.n; }
+
 /* ---- order and hashing ------------------------------------------------------------ */
 
 static int cmp_bytes(const void *a, size_t an, const void *b, size_t bn)
@@ -440,12 +652,12 @@ int nm_val_compare(nm_cell a, nm_cell b)
     unsigned ta = tag_of(a);
     switch (ka) {
     case NM_VAL_NUMBER:
-        if (ta == TAG_INT && tag_of(b) == TAG_INT)
-            break; /* biased payloads compare as the values */
+        if (ta == tag_of(b) && ta != TAG_NUM)
+            break; /* both TAG_INT or both TAG_DEC: biased payloads compare as the values */
         {
             int64_t an = 0, ad = 1, bn = 0, bd = 1;
-            nm_val_get_fraction(a, &an, &ad);
-            nm_val_get_fraction(b, &bn, &bd);
+            raw_fraction(a, &an, &ad);
+            raw_fraction(b, &bn, &bd);
             __int128 x = (__int128)an * bd, y = (__int128)bn * ad;
             return (x > y) - (x < y);
         }

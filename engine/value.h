@@ -33,7 +33,10 @@
  * written with. Display follows the static type instead (nm_val_format_num): the
  * checker knows a column is `decimal`, and asks for its scale; nm_val_format alone
  * prints the canonical form (2, 12.5, 1/3). Before a number is interned (literals,
- * the formatter), nm_num keeps its kind and scale. */
+ * the formatter), nm_num keeps its kind and scale. Numbers that do not fit a cell
+ * are interned; decimals with at most 6 fraction digits (below about 5.7 * 10^11 in
+ * magnitude) and integers within ±2^59 never are — which numbers are immediate
+ * depends only on the value. */
 typedef uint64_t nm_cell;
 
 #define NM_CELL_NONE ((nm_cell)0) /* no value; usable as an empty hash slot */
@@ -64,6 +67,9 @@ bool nm_val_get_bool(nm_cell c);
 nm_cell nm_val_int(int64_t v);
 /* Interns a number by value (see above). */
 nm_cell nm_val_num(nm_num n);
+/* The decimal coefficient / 10^scale, as nm_val_num of it (one cell per value);
+ * NM_CELL_NONE if scale is outside 0..NM_NUM_MAX_SCALE. For loaders: no nm_num. */
+nm_cell nm_val_decimal(int64_t coefficient, int scale);
 /* The number in canonical form (nm_num_canonical): INT if integral, else DECIMAL
  * with the least scale if it terminates within 18 digits, else RATIONAL. False if
  * c is not a number. */
@@ -110,6 +116,24 @@ nm_cell nm_val_text(const char *s, size_t len);
 /* The interned bytes (NUL-terminated, valid for the life of the process) and
  * their length; len may be NULL. NULL for cells of other kinds. */
 const char *nm_val_get_str(nm_cell c, size_t *len);
+
+/* Symbols (entities, text, citations) are numbered densely in interning order:
+ * nm_val_sym_index of such a cell is below nm_val_sym_count(), and distinct symbols
+ * have distinct indexes, so a side table keyed by symbol can be a plain array. The
+ * index is not an order: never print or compare by it. c must be a symbol cell. */
+uint32_t nm_val_sym_index(nm_cell c);
+size_t nm_val_sym_count(void);
+
+/* Starts loading the part of the symbol table that interning s as an entity or text
+ * (kind NM_VAL_ENTITY or NM_VAL_TEXT) will look at first, and changes nothing: a
+ * loader prefetches a batch of names, then interns them, so that their cache misses
+ * overlap instead of following one another. */
+void nm_val_prefetch(nm_val_kind kind, const char *s, size_t len);
+
+/* Makes room for n more symbols, so that interning them does not grow the tables
+ * step by step (a loader that expects many new names calls it first). A hint: any
+ * number of symbols may still be interned. */
+void nm_val_reserve(size_t n);
 
 /* Citations: interned by their canonical text (`刑法 第286条之一 第1款`), ordered by
  * sort_key (compared bytewise, a shorter prefix first), then by text. The sort key

@@ -737,15 +737,20 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, nm_parser *p)
     const nm_span *loc = yypcontext_location(ctx);
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
-    int k = 0;
+    int k = 0, ops = 0;
     for (int i = 0; i < n; i++)
-        if (!continues_expr(exp[i]))
+        ops += continues_expr(exp[i]);
+    /* One operator alone is not an expression's continuation (`type T` expects '=') */
+    for (int i = 0; i < n; i++)
+        if (ops < 2 || !continues_expr(exp[i]))
             exp[k++] = exp[i];
     if (k > 0)
         n = k;
     nm_buf b = {0};
     nm_buf_printf(&b, "unexpected %s", describe(p, la, loc));
-    if (n > 0 && n <= 5) {
+    if (n == 2 && exp[0] == YYSYMBOL_IDENT && exp[1] == YYSYMBOL_TEXT) {
+        nm_buf_puts(&b, ", expected a type");   /* a type name: `int`, `Service`, `text` */
+    } else if (n > 0 && n <= 5) {
         nm_buf_puts(&b, ", expected ");
         for (int i = 0; i < n; i++) {
             if (i)

@@ -117,7 +117,7 @@ enum { T_D, T_INT };
 #define MAX_LITS 16
 
 typedef struct pred {
-    char name[8];
+    char name[16];
     int arity;
     int ty[2];
     bool input;

@@ -242,19 +242,19 @@ Test(prov, negation_aggregate_exception)
     cr_assert_str_eq(why(&r, "busy", (nm_cell[]){ent("a")}, -1),
                      "busy(a)  [busy1]\n"
                      "  nsp(a)  [fact t.norma:20]\n"
-                     "  count(#2 for video(a, #2, _)) = 5 over v1, v2, v3 and 2 more\n"
+                     "  count(v for video(a, v, _)) = 5 over v1, v2, v3 and 2 more\n"
                      "  5 >= 2\n");
     cr_assert_str_eq(why(&r, "total", (nm_cell[]){ent("a"), nm_val_int(39)}, -1),
                      "total(a, 39)  [tot]\n"
                      "  nsp(a)  [fact t.norma:20]\n"
                      /* keys (w, v): the distinct tuples, in value order */
-                     "  sum(#4 for video(a, #5, #4)) = 39 over (1, v4), (3, v3), (5, v1) and 2 more\n"
+                     "  sum(w for video(a, v, w)) = 39 over (1, v4), (3, v3), (5, v1) and 2 more\n"
                      "  39 = 39\n");
     cr_assert_str_eq(why(&r, "flagged", (nm_cell[]){ent("a")}, -1),
                      "flagged(a)  [flag]\n"
                      "  busy(a)  [busy1]\n"
                      "    nsp(a)  [fact t.norma:20]\n"
-                     "    count(#2 for video(a, #2, _)) = 5 over v1, v2, v3 and 2 more\n"
+                     "    count(v for video(a, v, _)) = 5 over v1, v2, v3 and 2 more\n"
                      "    5 >= 2\n"
                      "  not compliant(a)\n"
                      "  not trivial(a)\n"

@@ -88,6 +88,61 @@ Test(value, symbols_intern_by_nfc_text)
     cr_expect_null(nm_val_get_str(nm_val_int(1), NULL));
 }
 
+Test(value, decimals_immediate_or_interned_by_value_alone)
+{
+    /* up to 6 fraction digits and below 2^59 / 10^6 in magnitude: immediate; the
+     * representation must depend on the value only, never on how it was written */
+    cr_expect_eq(N("0.000001"), N("1/1000000"));
+    cr_expect_eq(N("0.0000010"), N("1/1000000"));
+    cr_expect_eq(N("0.25"), N("1/4"));
+    cr_expect_eq(N("0.0000001"), N("1/10000000"));
+    cr_expect_eq(nm_val_decimal(1250, 2), N("12.5"));
+    cr_expect_eq(nm_val_decimal(200, 2), nm_val_int(2));
+    cr_expect_eq(nm_val_decimal(-5, 2), N("-1/20"));
+    cr_expect_eq(nm_val_decimal(1, 19), NM_CELL_NONE);
+    /* either side of the immediate range: 2^59 = 576460752303423488 */
+    cr_expect_eq(N("576460752303.4"), N("2882303761517/5"));
+    cr_expect_eq(N("576460752303.5"), N("1152921504607/2"));
+    cr_expect_eq(N("-576460752303.5"), N("-1152921504607/2"));
+    cr_expect_eq(nm_val_hash(N("0.5")), nm_val_hash(N("1/2")));
+    nm_cell r = NM_CELL_NONE;
+    cr_assert_eq(nm_val_add(N("576460752303.4"), N("0.1"), &r), NM_NUM_OK);
+    cr_expect_eq(r, N("576460752303.5"));
+    cr_assert_eq(nm_val_add(N("0.1"), N("0.2"), &r), NM_NUM_OK);
+    cr_expect_eq(r, N("0.3"));
+    cr_assert_eq(nm_val_mul(N("0.5"), N("4"), &r), NM_NUM_OK);
+    cr_expect_eq(r, nm_val_int(2));
+    const char *ascending[] = {"-576460752303.5", "-576460752303.4", "-1/3", "-0.333333",
+                               "-0.000001", "0", "0.0000001", "0.000001", "1/3", "0.5",
+                               "576460752303.4", "576460752303.5", "576460752304"};
+    size_t n = sizeof ascending / sizeof ascending[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            cr_expect_eq(sign(nm_val_compare(N(ascending[i]), N(ascending[j]))), (i > j) - (i < j),
+                         "compare(%s, %s)", ascending[i], ascending[j]);
+    cr_expect_str_eq(nm_val_format(N("-0.050")), "-0.05");
+    cr_expect_str_eq(nm_val_format(N("576460752303.5")), "576460752303.5");
+    cr_expect_str_eq(nm_val_format_num(N("0.5"), NM_NUM_DECIMAL, 2), "0.50");
+    cr_expect_str_eq(nm_val_format_num(N("0.25"), NM_NUM_RATIONAL, 0), "1/4");
+    int64_t num, den;
+    cr_assert(nm_val_get_fraction(N("-0.000250"), &num, &den));
+    cr_expect(num == -1 && den == 4000, "%lld/%lld", (long long)num, (long long)den);
+}
+
+Test(value, symbols_found_by_raw_bytes_or_by_nfc)
+{
+    /* the NFC form first, then a decomposed spelling, then invalid bytes */
+    nm_cell a = E("Andr\xc3\xa9 X");
+    cr_expect_eq(E("Andre\xcc\x81 X"), a);
+    cr_expect_eq(E("Andr\xc3\xa9 X"), a);
+    cr_expect_eq(nm_val_entity("Andr\xc3", 5), NM_CELL_NONE);
+    nm_val_prefetch(NM_VAL_ENTITY, "Andr\xc3", 5); /* a hint: changes nothing */
+    nm_val_reserve(1000);
+    cr_expect_eq(E("Andr\xc3\xa9 X"), a);
+    cr_expect_neq(nm_val_sym_index(a), nm_val_sym_index(E("another")));
+    cr_expect_lt(nm_val_sym_index(E("another")), nm_val_sym_count());
+}
+
 Test(value, many_symbols_survive_growth_and_collection)
 {
     enum { COUNT = 20000 };

@@ -1,0 +1,1 @@
+check --color=always tests/cli/data/color.norma

@@ -1,0 +1,1 @@
+check tests/corpus/raw/blank_lines.norma

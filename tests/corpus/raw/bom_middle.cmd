@@ -1,0 +1,1 @@
+check tests/corpus/raw/bom_middle.norma

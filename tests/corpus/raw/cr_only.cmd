@@ -1,0 +1,1 @@
+check tests/corpus/raw/cr_only.norma

@@ -1,0 +1,1 @@
+check tests/corpus/raw/crlf_error.norma

@@ -1,0 +1,1 @@
+check tests/corpus/raw/ctrl_in_string.norma

@@ -1,0 +1,1 @@
+run tests/corpus/raw/empty_run.norma

@@ -1,0 +1,1 @@
+run tests/corpus/raw/facts_prog.norma --facts tests/corpus/raw/no_such.d

@@ -1,0 +1,1 @@
+fmt -w tests/corpus/raw/dir.norma

@@ -1,0 +1,1 @@
+check tests/corpus/raw/lone_dedent.norma

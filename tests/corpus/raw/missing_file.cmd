@@ -1,0 +1,1 @@
+check tests/corpus/raw/no_such_file.norma

@@ -1,0 +1,1 @@
+fmt tests/corpus/raw/nul_fmt.norma

@@ -1,0 +1,1 @@
+check tests/corpus/raw/nul_only.norma

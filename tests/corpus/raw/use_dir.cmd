@@ -1,0 +1,1 @@
+check --stdlib tests/corpus/lang tests/corpus/raw/use_dir.norma

@@ -1,0 +1,1 @@
+check tests/corpus/raw/utf16_be.norma

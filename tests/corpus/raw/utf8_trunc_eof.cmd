@@ -1,0 +1,1 @@
+check tests/corpus/raw/utf8_trunc_eof.norma
