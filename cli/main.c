@@ -57,7 +57,8 @@ static const char *usage_text =
     "                        (repeatable)\n"
     "  --output DIR          write derived relations to DIR/PRED.tsv instead of printing\n"
     "  --output-preds P,Q    the predicates --output writes (default: every derived one)\n"
-    "  --verdicts FILE       write the answers as JSON Lines to FILE ('-': stdout)\n"
+    "  --verdicts FILE       write the answers as JSON Lines to FILE ('-': stdout), each\n"
+    "                        with its explanation (--no-explain: without)\n"
     "  --max-tuples N        stop when more than N tuples are derived (default 100000000)\n"
     "  --max-iterations N    stop when a stratum needs more than N iterations\n"
     "  --timeout SECONDS     stop after SECONDS of evaluation\n"
@@ -155,7 +156,7 @@ static int parse_load_args(int argc, char **argv, load_opts *o, nm_engine *e)
             o->coverage = true;
         } else if (o->is_test && strcmp(a, "--update") == 0) {
             o->update = true;
-        } else if (o->is_test && strcmp(a, "--no-explain") == 0) {
+        } else if ((o->is_test || o->is_run) && strcmp(a, "--no-explain") == 0) {
             o->no_explain = true;
         } else if (o->is_run && strcmp(a, "--lang") == 0) {
             if (i + 1 >= argc || (strcmp(argv[i + 1], "zh") != 0 && strcmp(argv[i + 1], "en") != 0))
@@ -372,6 +373,7 @@ static int cmd_run(int argc, char **argv)
     /* with --output or --verdicts the answers go to files, not to standard output */
     bool to_files = o.output_dir || o.verdicts;
     if (m && to_files) {
+        nm_engine_set_verdict_explanations(e, !o.no_explain);
         int rc_out = write_outputs(m, &o);
         if (rc_out)
             status = rc_out;
@@ -413,6 +415,9 @@ static int cmd_test(int argc, char **argv)
         print_diags(e, &o);
         return NM_EXIT_FAIL;
     }
+    if (o.update && o.nparams)
+        return usage_error("%s", "--update cannot be combined with --param (pins record the "
+                                 "rules as written)");
     if (!set_params(e, &o)) {
         print_diags(e, &o);
         return NM_EXIT_USAGE;

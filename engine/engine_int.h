@@ -25,6 +25,7 @@ struct nm_engine {
     nm_vec files;           /* loaded*, in load order */
     bool unreadable;        /* some path could not be read: exit 2 */
     nm_program *program;
+    bool verdict_explanations;  /* --verdicts objects carry an "explanation" */
     nm_vec extra_facts;     /* texts of facts added through nm_engine_add_fact */
     nm_vec extra_false;     /* texts of `not A` facts added through nm_engine_add_fact */
     nm_vec retracted;       /* facts withdrawn by nm_engine_retract_fact (model.c) */

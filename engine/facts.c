@@ -976,7 +976,10 @@ static void load_tsv(loader *L)
                 if (!header_end(L, k, end))
                     return;
                 header = false;
-                reserve_rows(L->t, estimate_rows(L, next));
+                size_t more = estimate_rows(L, next);
+                reserve_rows(L->t, more);
+                if (L->t->pred < 0)     /* a party file: a new name on each row */
+                    nm_val_reserve(more);
             } else if (k != L->ncols) {
                 if (k > L->ncols)
                     wrong_count(L, k, fo[L->ncols], end - fo[L->ncols]);

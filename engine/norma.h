@@ -187,6 +187,9 @@ bool nm_model_write_relations(nm_model *m, const char *dir, const char *const *p
  * malformed query, an I/O error); then nothing is written. */
 bool nm_model_write_verdicts(nm_model *m, const char *path, const char *const *queries,
                              int nqueries);
+/* Whether each verdict object carries its explanation ([expl.json]) under
+ * "explanation" (default off; `norma run --verdicts` turns it on unless --no-explain). */
+void nm_engine_set_verdict_explanations(nm_engine *e, bool on);
 
 /* Writes every derived predicate's yes and unknown atoms, predicates in declaration
  * order, atoms in value order, one per line as nm_answer_print does. */

@@ -4,6 +4,8 @@
  * renamed into place only when complete, so readers never see half a file. */
 #include <errno.h>
 #include <jansson.h>
+
+#include "render.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -192,15 +194,21 @@ bool nm_model_write_relations(nm_model *m, const char *dir, const char *const *p
 
 /* ---- verdicts ---------------------------------------------------------------------- */
 
-/* The place of an answer's explanation: the explanations work adds an "explanation"
- * member to obj here (the tree of rules and facts behind the answer). Until then the
- * member is absent. */
+/* The answer's explanation ([expl.json]): the JSON document of the explanation of the
+ * answer's atom, as `norma explain --format json` writes it, under "explanation". */
 static void add_explanation(json_t *obj, nm_model *m, const nm_answers *a, int i)
 {
-    (void)obj;
-    (void)m;
-    (void)a;
-    (void)i;
+    if (!nm_model_engine(m)->verdict_explanations)
+        return;
+    nm_explanation *x = nm_model_explain(m, nm_answers_text(a, i), NULL);
+    if (!x)
+        return;
+    nm_buf b = {0};
+    nm_render_json(x, &b);
+    json_error_t err;
+    json_t *doc = json_loads(nm_buf_str(&b), 0, &err);
+    if (doc)
+        json_object_set_new(obj, "explanation", doc);
 }
 
 /* One JSON object per answer of a, one per line. */
@@ -304,3 +312,5 @@ bool nm_model_write_verdicts(nm_model *m, const char *path, const char *const *q
     }
     return true;
 }
+
+void nm_engine_set_verdict_explanations(nm_engine *e, bool on) { e->verdict_explanations = on; }

@@ -3,6 +3,8 @@
  * and citations; one line per node; nothing depends on hashing or memory order. */
 #include "render.h"
 
+#include "date.h"
+
 #include <jansson.h>
 #include <string.h>
 
@@ -100,11 +102,54 @@ const char *nm_render_sentence(const nm_explanation *x, const nm_x_node *n, nm_l
     return s;
 }
 
-static void put_cites(const nm_x_node *n, nm_buf *b)
+/* A citation as it reads on the decision date ([sem.time.renumber]): when the cited
+ * article was renumbered on or before that date, its new number, then the declared one
+ * — `[网络安全法 第23条 第3项（原第21条）]`. Without a decision date, or before the
+ * renumbering, the citation as declared. (The finer rule of [sem.time.renumber], the
+ * date a rule's own in_force_on test bound, is not applied yet.) */
+static void put_cite(const nm_explanation *x, const nm_pcite *pc, nm_buf *b)
+{
+    const nm_citation *ct = pc->cite;
+    if (x && x->lw && x->lw->decision != NM_CELL_NONE && pc->source >= 0 && pc->article >= 0 &&
+        ct->nparts > 0 && ct->parts[0].kind == NM_CIT_ARTICLE) {
+        const nm_psource *src = &x->prog->sources[pc->source];
+        for (int i = 0; i < src->narticles; i++) {
+            const nm_particle *a = &src->articles[i];
+            if (!a->new_parts || !a->renumber_from.present || a->nparts < 1 ||
+                a->parts[0].kind != NM_CIT_ARTICLE || a->parts[0].number != ct->parts[0].number ||
+                a->parts[0].sub != ct->parts[0].sub)
+                continue;
+            nm_date from;
+            if (!nm_date_from_ymd(a->renumber_from.y, a->renumber_from.m, a->renumber_from.d, &from) ||
+                nm_val_get_date(x->lw->decision) < from)
+                break;
+            nm_citation now = *ct;
+            nm_cit_part *parts = nm_alloc(sizeof *parts * (size_t)(ct->nparts + a->new_nparts + 1));
+            int k = 0;
+            for (int j = 0; j < a->new_nparts; j++)
+                parts[k++] = a->new_parts[j];
+            for (int j = a->nparts; j < ct->nparts; j++)
+                parts[k++] = ct->parts[j];
+            now.parts = parts;
+            now.nparts = k;
+            nm_buf nb = {0};
+            nm_citation_format(&now, &nb);
+            nm_buf old = {0};
+            nm_citation_format_part(&ct->parts[0], &old);
+            /* "[… 第23条 第3项]" + "（原第21条）" before the closing bracket */
+            nm_buf_putn(b, nm_buf_str(&nb), nb.len - 1);
+            nm_buf_printf(b, "（原%s）]", nm_buf_str(&old));
+            return;
+        }
+    }
+    nm_citation_format(ct, b);
+}
+
+static void put_cites(const nm_explanation *x, const nm_x_node *n, nm_buf *b)
 {
     for (int i = 0; i < n->ncites; i++) {
         nm_buf_putc(b, ' ');
-        nm_citation_format(n->cites[i].cite, b);
+        put_cite(x, &n->cites[i], b);
     }
 }
 
@@ -148,7 +193,7 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
             if (n->nbranches > 1)
                 nm_buf_printf(b, zh ? "（第%d支）" : " (branch %d)", n->branch);
         }
-        put_cites(n, b);
+        put_cites(x, n, b);
         if (n->truth == NM_UNKNOWN)
             nm_buf_puts(b, zh ? "（不确定）" : " (unknown)");
         if (n->see_above)
@@ -160,7 +205,7 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
             nm_buf_puts(b, zh ? "（裁判日）" : " (the decision date)");
         else if (n->where)
             nm_buf_printf(b, " %s", n->where);
-        put_cites(n, b);
+        put_cites(x, n, b);
         return;
     case NM_X_FOUND:
         nm_buf_printf(b, "%s ← %s", s, zh ? "法院认定" : "found by the court");
@@ -189,11 +234,11 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
         return;
     case NM_X_PRESUMED:
         nm_buf_printf(b, "%s%s ← %s", zh ? "推定" : "assuming ", s, zh ? "推定" : "presumption");
-        put_cites(n, b);
+        put_cites(x, n, b);
         return;
     case NM_X_EXCEPTION:
         nm_buf_printf(b, zh ? "例外 %s" : "exception %s", n->text);
-        put_cites(n, b);
+        put_cites(x, n, b);
         nm_buf_printf(b, zh ? " 不适用（对规则 %s）" : " did not apply (to rule %s)", n->rule->label);
         return;
     case NM_X_DEFEATED:
@@ -203,7 +248,7 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
             return;
         }
         nm_buf_printf(b, zh ? "规则 %s 被例外 %s" : "rule %s is defeated by exception %s", n->rule->label, n->text);
-        put_cites(n, b);
+        put_cites(x, n, b);
         if (zh)
             nm_buf_puts(b, " 排除");
         return;
@@ -239,7 +284,7 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
         return;
     case NM_X_PARAM:
         nm_buf_printf(b, "%s %s", zh ? "参数" : "parameter", n->text);
-        put_cites(n, b);
+        put_cites(x, n, b);
         if (n->overridden)
             nm_buf_printf(b, zh ? "（本案设定；默认 %s）" : " (set by the case; default %s)", n->overridden);
         if (n->param && n->param->is_reading) {
@@ -266,7 +311,7 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
                               n->rule->eff_until.y, n->rule->eff_until.m, n->rule->eff_until.d);
             nm_buf_puts(b, zh ? "）" : ")");
         }
-        put_cites(n, b);
+        put_cites(x, n, b);
         return;
     case NM_X_CONFLICT:
         nm_buf_printf(b, zh ? "冲突：“%s”既被得出又被否定，且两规则之间无例外关系" :
@@ -275,7 +320,7 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
         return;
     case NM_X_WHY_NOT:
         nm_buf_printf(b, "%s %s", zh ? "规则" : "rule", n->rule->label);
-        put_cites(n, b);
+        put_cites(x, n, b);
         return;
     case NM_X_TRY:
         if (n->binding && *n->binding)
@@ -291,16 +336,16 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
         return;
     case NM_X_FAIL:
         nm_buf_printf(b, "%s%s", zh ? "不成立：" : "fails at: ", n->pred >= 0 ? s : n->text);
-        put_cites(n, b);
+        put_cites(x, n, b);
         return;
     case NM_X_NO_FACT:
         nm_buf_printf(b, "%s%s", zh ? "无此事实：" : "no such fact: ", s);
-        put_cites(n, b);
+        put_cites(x, n, b);
         return;
     case NM_X_MISSING:
         if (n->rule) {
             nm_buf_printf(b, zh ? "规则 %s" : "rule %s", n->rule->label);
-            put_cites(n, b);
+            put_cites(x, n, b);
             nm_buf_puts(b, zh ? " 尚待认定：" : " still needs:");
         } else {
             nm_buf_puts(b, zh ? "尚待认定：" : "still needs:");

@@ -1,0 +1,1 @@
+run tests/cli/data/verdict.norma --query 'bad(x)' --verdicts -
