@@ -29,18 +29,20 @@ static const char *ast_of(const nm_srcfile *s)
     return nm_diags_errors(ds) ? NULL : nm_buf_str(&b);
 }
 
+/* The formatter's internal error is the one diagnostic with code E-fmt (found in the
+ * JSON form, where the input's own text cannot fake the key). */
 static bool internal_error(nm_diags *ds, FILE *sink)
 {
     char *buf = NULL;
     size_t n = 0;
     FILE *mem = open_memstream(&buf, &n);
-    nm_diags_render_text(ds, mem);
+    nm_diags_render_json(ds, mem);
     fclose(mem);
-    bool bad = buf && strstr(buf, "internal error") != NULL;
+    bool bad = buf && strstr(buf, "\"code\": \"E-fmt\"") != NULL;
     if (bad)
-        fputs(buf, stderr);
+        nm_diags_render_text(ds, stderr);
     else
-        fputs(buf ? buf : "", sink);
+        nm_diags_render_text(ds, sink);
     free(buf);
     return bad;
 }
