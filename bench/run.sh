@@ -179,9 +179,11 @@ ge() { num "$1" && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 mark() { if ! num "$2"; then printf 'not measured'; elif "$@"; then printf 'met'; else printf '**missed**'; fi; }
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git -C "$ROOT" status --porcelain -- engine grammar cli 2>/dev/null)" ] || REV="$REV + uncommitted changes"
 {
     echo
-    echo "Norma benchmark suite — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $LOAD (at the end)"
+    echo "Norma benchmark suite — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $LOAD (at the end), engine $REV"
     echo "runs per engine: $RUNS (join1: 1); times are medians of wall seconds (cpu = user+system seconds), memory"
     echo "the median peak RSS in MB; norma = provenance on (the default), noprov = --no-provenance;"
     echo "×swipl, ×clingo = peer wall time / norma wall time (cpu ratio in parentheses)"
