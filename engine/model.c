@@ -564,6 +564,16 @@ static bool matches(const query *q, const nm_cell *row, nm_cell *bound, bool *is
 /* Collects the matching rows of rel into v (pointers into the relation). */
 static void collect(const query *q, nm_rel *rel, nm_vec *v)
 {
+    /* a ground query is one hash lookup, not a scan of the relation */
+    bool ground = q->nvars == 0 && q->nargs > 0;
+    for (int j = 0; j < q->nargs && ground; j++)
+        ground = q->var[j] == -1;
+    if (ground) {
+        nm_row r = nm_rel_find(rel, q->cells);
+        if (r != NM_ROW_NONE)
+            nm_vec_push(v, (void *)nm_rel_row(rel, r));
+        return;
+    }
     nm_cell *bound = nm_alloc_atomic(sizeof(nm_cell) * (size_t)(q->nvars + 1));
     bool *isset = nm_alloc_atomic(sizeof(bool) * (size_t)(q->nvars + 1));
     for (nm_row i = 0; i < nm_rel_size(rel); i++) {
