@@ -902,9 +902,11 @@ static void prefetch_batch(loader *L, const tsv_line *lines, int nb, const size_
         if (!is_name_col(c->kind) || c->kind == COL_ENUM || !c->cache)
             continue;
         for (int b = 0; b < nb; b++) {
+            if (lines[b].k != L->ncols)     /* a short row's offsets are not set */
+                continue;
             const char *s = t + fo[b * maxf + j];
             size_t n = fe[b * maxf + j] - fo[b * maxf + j];
-            if (lines[b].k != L->ncols || n == 0 || n > NAME_MAX_CACHED)
+            if (n == 0 || n > NAME_MAX_CACHED)
                 continue;
             const name_slot *slot = &c->cache[name_hash(s, n) & (NAME_CACHE_SLOTS - 1)];
             if (slot->cell == NM_CELL_NONE || slot->len != n || !bytes_eq(slot->bytes, s, n))

@@ -25,9 +25,11 @@ for h in build-fuzz/tests/fuzz/fuzz_*; do
   name=$(basename "$h")
   corpus=$(mktemp -d)
   cp tests/fuzz/seeds/*.norma "$corpus"/ 2>/dev/null || true
+  cp tests/fuzz/crashes/* "$corpus"/ 2>/dev/null || true
+  [ "$name" = fuzz_facts ] && cp tests/fuzz/seeds-facts/* "$corpus"/ 2>/dev/null
   find tests/lang stdlib examples -name '*.norma' -exec cp {} "$corpus"/ \; 2>/dev/null
   step "fuzz $name (${fuzz_seconds}s)" env ASAN_OPTIONS=detect_leaks=0 "$h" \
-    -max_total_time="$fuzz_seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+    -max_total_time="$fuzz_seconds" -max_len=65536 -timeout=30 -rss_limit_mb=4096 \
     -print_final_stats=1 -dict=tests/fuzz/norma.dict "$corpus"
   rm -rf "$corpus"
 done
