@@ -210,8 +210,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collects *.norma files under dir, recursively, sorted by path. */
-static void collect_dir(const char *dir, nm_vec *out)
+/* Collects *.norma files under dir, recursively, sorted by path (engine_int.h). */
+void nm_collect_norma_files(const char *dir, nm_vec *out)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -232,7 +232,7 @@ static void collect_dir(const char *dir, nm_vec *out)
             continue;
         size_t n = strlen(p);
         if (S_ISDIR(st.st_mode))
-            collect_dir(p, out);
+            nm_collect_norma_files(p, out);
         else if (n > 6 && strcmp(p + n - 6, ".norma") == 0)
             nm_vec_push(out, (void *)p);
     }
@@ -253,7 +253,7 @@ bool nm_engine_load_path(nm_engine *e, const char *path)
             return false;
         }
         closedir(d);
-        collect_dir(nm_strndup(path, n), &files);
+        nm_collect_norma_files(nm_strndup(path, n), &files);
         if (files.n == 0) {
             nm_error(e->diags, nowhere(), "E-read", "no .norma files in directory '%s'", path);
             e->unreadable = true;

@@ -64,4 +64,8 @@ bool nm_model_parse_query(nm_model *m, const char *atom, int *pred, int *nargs, 
 bool nm_model_reload(const nm_model *m, const struct nm_lowered *lw, struct nm_eval *ev,
                      nm_buf *err);
 
+/* engine.c: the *.norma files under dir, recursively, sorted by path (also used by
+ * the formatter for directories). */
+void nm_collect_norma_files(const char *dir, nm_vec *out);
+
 #endif

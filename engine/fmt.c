@@ -17,6 +17,8 @@
 #include "ast.h"
 #include "fmt.h"
 
+#include "engine_int.h"
+
 #define NOPOS SIZE_MAX
 #define WIDTH 100   /* the line width layout decisions aim for, in display cells */
 
@@ -1778,36 +1780,6 @@ const char *nm_fmt_source(const nm_srcfile *src, nm_diags *ds)
 
 /* ---- files ---------------------------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void collect_dir(const char *dir, nm_vec *out)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    nm_vec names = {0};
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL)
-        if (ent->d_name[0] != '.')
-            nm_vec_push(&names, nm_strdup(ent->d_name));
-    closedir(d);
-    qsort(names.items, (size_t)names.n, sizeof(void *), cmp_str);
-    for (int i = 0; i < names.n; i++) {
-        const char *p = nm_sprintf("%s/%s", dir, (char *)names.items[i]);
-        struct stat st;
-        if (stat(p, &st) != 0)
-            continue;
-        size_t n = strlen(p);
-        if (S_ISDIR(st.st_mode))
-            collect_dir(p, out);
-        else if (n > 6 && strcmp(p + n - 6, ".norma") == 0)
-            nm_vec_push(out, (void *)p);
-    }
-}
-
 static char *read_all(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
@@ -1884,7 +1856,7 @@ int nm_fmt_paths(const char *const *paths, int npaths, nm_fmt_mode mode, FILE *o
             while (n > 1 && p[n - 1] == '/')
                 n--;
             int before = files.n;
-            collect_dir(nm_strndup(p, n), &files);
+            nm_collect_norma_files(nm_strndup(p, n), &files);
             if (files.n == before) {
                 nm_error(ds, nowhere, "E-read", "no .norma files in directory '%s'", p);
                 status = 2;
