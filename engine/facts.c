@@ -27,7 +27,11 @@
 #define MAX_OPEN_DOMAIN 10000000    /* as in lower.c: possible atoms of one open predicate */
 #define PROGRESS_MIN_BYTES (8u << 20)
 #define NAME_MAX_CACHED 40          /* names up to this many bytes are cached per column */
-#define NAME_CACHE_SLOTS (1u << 14) /* direct-mapped: 16384 × 56 bytes per name column */
+/* Direct-mapped, 56 bytes a slot: at most 16384 slots (900 KB) a name column, fewer for
+ * a small file (one slot per 16 bytes of text, at least 64) — why: a REPL or a test
+ * loads many small files, and a full cache each time would be most of their memory. */
+#define NAME_CACHE_SLOTS (1u << 14)
+#define NAME_CACHE_MIN_SLOTS 64u
 
 /* Pseudo-predicates of the party files Person.tsv and Unit.tsv. */
 enum { PARTY_PERSON = -2, PARTY_UNIT = -3 };
@@ -73,6 +77,7 @@ typedef struct column {
      * check and the enum look-up (a hit costs one hash of the bytes and a compare);
      * why: names repeat across rows, and interning costs several cache misses. */
     name_slot *cache;
+    uint32_t cache_mask;    /* slots - 1 */
     /* DATE columns: the dates read before, by their ten bytes (dates repeat too) */
     struct date_slot *dates;
 } column;
@@ -159,6 +164,17 @@ typedef struct loader {
     FILE *progress;
     size_t next_progress;
 } loader;
+
+/* Column c's name cache, sized for the file (see NAME_CACHE_SLOTS). */
+static void name_cache_new(const loader *L, column *c)
+{
+    uint32_t slots = NAME_CACHE_MIN_SLOTS;
+    while (slots < NAME_CACHE_SLOTS && (size_t)slots * 16 < L->len)
+        slots *= 2;
+    c->cache = nm_alloc_atomic(sizeof(name_slot) * slots);
+    memset(c->cache, 0, sizeof(name_slot) * slots);
+    c->cache_mask = slots - 1;
+}
 
 /* ---- entities ---------------------------------------------------------------------- */
 
@@ -531,7 +547,7 @@ static inline bool convert_fast(column *c, const char *s, size_t n, nm_cell *out
     case COL_PARTY: {
         if (!c->cache || n == 0 || n > NAME_MAX_CACHED)
             return false;
-        const name_slot *slot = &c->cache[name_hash(s, n) & (NAME_CACHE_SLOTS - 1)];
+        const name_slot *slot = &c->cache[name_hash(s, n) & c->cache_mask];
         if (slot->cell == NM_CELL_NONE || slot->len != n || !bytes_eq(slot->bytes, s, n))
             return false;
         *out = slot->cell;
@@ -659,11 +675,9 @@ static bool convert(loader *L, column *c, const char *s, size_t n, size_t off, s
     }
     name_slot *slot = NULL;
     if (n > 0 && n <= NAME_MAX_CACHED) {
-        if (!c->cache) {
-            c->cache = nm_alloc_atomic(sizeof(name_slot) * NAME_CACHE_SLOTS);
-            memset(c->cache, 0, sizeof(name_slot) * NAME_CACHE_SLOTS);
-        }
-        slot = &c->cache[name_hash(s, n) & (NAME_CACHE_SLOTS - 1)];
+        if (!c->cache)
+            name_cache_new(L, c);
+        slot = &c->cache[name_hash(s, n) & c->cache_mask];
         if (slot->cell != NM_CELL_NONE && slot->len == n && bytes_eq(slot->bytes, s, n)) {
             *out = slot->cell;
             return true;
@@ -894,7 +908,7 @@ static void prefetch_batch(loader *L, const tsv_line *lines, int nb, const size_
         for (int b = 0; b < nb; b++) {
             size_t n = fe[b * maxf + j] - fo[b * maxf + j];
             if (lines[b].k == L->ncols && n > 0 && n <= NAME_MAX_CACHED)
-                __builtin_prefetch(&c->cache[name_hash(t + fo[b * maxf + j], n) & (NAME_CACHE_SLOTS - 1)]);
+                __builtin_prefetch(&c->cache[name_hash(t + fo[b * maxf + j], n) & c->cache_mask]);
         }
     }
     for (int j = 0; j < L->ncols; j++) {
@@ -908,7 +922,7 @@ static void prefetch_batch(loader *L, const tsv_line *lines, int nb, const size_
             size_t n = fe[b * maxf + j] - fo[b * maxf + j];
             if (n == 0 || n > NAME_MAX_CACHED)
                 continue;
-            const name_slot *slot = &c->cache[name_hash(s, n) & (NAME_CACHE_SLOTS - 1)];
+            const name_slot *slot = &c->cache[name_hash(s, n) & c->cache_mask];
             if (slot->cell == NM_CELL_NONE || slot->len != n || !bytes_eq(slot->bytes, s, n))
                 nm_val_prefetch(NM_VAL_ENTITY, s, n);
         }
@@ -926,10 +940,8 @@ static void load_tsv(loader *L)
     tsv_line lines[TSV_BATCH];
     seps S = {.t = t, .len = L->len, .next = pos};
     for (int j = 0; j < L->arity; j++)
-        if (is_name_col(L->cols[j].kind) && !L->cols[j].cache) {
-            L->cols[j].cache = nm_alloc_atomic(sizeof(name_slot) * NAME_CACHE_SLOTS);
-            memset(L->cols[j].cache, 0, sizeof(name_slot) * NAME_CACHE_SLOTS);
-        }
+        if (is_name_col(L->cols[j].kind) && !L->cols[j].cache)
+            name_cache_new(L, &L->cols[j]);
     while (pos < L->len && !L->stopped) {
         /* split up to a batch of lines (the header alone) at tabs, each up to its '\n'
          * (or the end of the file) */
