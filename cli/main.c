@@ -588,9 +588,10 @@ static const struct {
     {"fmt", "norma fmt [--check | -w] FILE|DIR...\n"
             "  Prints rule files in the canonical layout, every comment kept; --check\n"
             "  lists the files that would change; -w rewrites them in place, atomically,\n"
-            "  and never touches a file that does not parse.\n\n"
+            "  and never touches a file that does not parse. In a directory, the\n"
+            "  patterns of its .normafmtignore (one a line) name files to leave alone.\n\n"
             "examples:\n"
-            "  norma fmt --check stdlib examples\n"
+            "  norma fmt --check stdlib examples tests\n"
             "  norma fmt -w rules.norma\n"},
 };
 

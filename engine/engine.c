@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <gc.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -210,8 +211,59 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collects *.norma files under dir, recursively, sorted by path (engine_int.h). */
-void nm_collect_norma_files(const char *dir, nm_vec *out)
+/* One line of a .normafmtignore file: a pattern for paths relative to base, the
+ * directory holding the file (see nm_collect_norma_files). */
+typedef struct ignore_pat {
+    const char *base;
+    size_t base_len;
+    const char *pat;
+    bool dir_only;          /* the pattern ended in '/' */
+} ignore_pat;
+
+/* Appends the patterns of dir/.normafmtignore, if there is one, to pats. */
+static void read_ignore_file(const char *dir, nm_vec *pats)
+{
+    FILE *f = fopen(nm_sprintf("%s/%s", dir, NM_FMT_IGNORE_FILE), "r");
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
+                         line[n - 1] == '\t'))
+            n--;
+        size_t start = 0;
+        while ((ssize_t)start < n && (line[start] == ' ' || line[start] == '\t'))
+            start++;
+        if ((ssize_t)start == n || line[start] == '#')
+            continue;
+        ignore_pat *ip = nm_alloc(sizeof *ip);
+        ip->base = dir;
+        ip->base_len = strlen(dir);
+        ip->dir_only = line[n - 1] == '/';
+        ip->pat = nm_strndup(line + start, (size_t)n - start - ip->dir_only);
+        nm_vec_push(pats, ip);
+    }
+    free(line);
+    fclose(f);
+}
+
+static bool is_ignored(const nm_vec *pats, const char *path, bool is_dir)
+{
+    for (int i = 0; i < pats->n; i++) {
+        const ignore_pat *ip = pats->items[i];
+        if (ip->dir_only && !is_dir)
+            continue;
+        if (strncmp(path, ip->base, ip->base_len) != 0 || path[ip->base_len] != '/')
+            continue;
+        if (fnmatch(ip->pat, path + ip->base_len + 1, FNM_PATHNAME) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void collect(const char *dir, nm_vec *out, nm_vec *pats)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -225,17 +277,32 @@ void nm_collect_norma_files(const char *dir, nm_vec *out)
     }
     closedir(d);
     qsort(names.items, (size_t)names.n, sizeof(void *), cmp_str);
+    int npats = pats ? pats->n : 0;
+    if (pats)
+        read_ignore_file(dir, pats);
     for (int i = 0; i < names.n; i++) {
         const char *p = nm_sprintf("%s/%s", dir, (char *)names.items[i]);
         struct stat st;
         if (stat(p, &st) != 0)
             continue;
+        bool is_dir = S_ISDIR(st.st_mode);
+        if (pats && is_ignored(pats, p, is_dir))
+            continue;
         size_t n = strlen(p);
-        if (S_ISDIR(st.st_mode))
-            nm_collect_norma_files(p, out);
+        if (is_dir)
+            collect(p, out, pats);
         else if (n > 6 && strcmp(p + n - 6, ".norma") == 0)
             nm_vec_push(out, (void *)p);
     }
+    if (pats)
+        pats->n = npats;    /* a directory's patterns apply below it only */
+}
+
+/* Collects *.norma files under dir, recursively, sorted by path (engine_int.h). */
+void nm_collect_norma_files(const char *dir, nm_vec *out, bool fmt_ignore)
+{
+    nm_vec pats = {0};
+    collect(dir, out, fmt_ignore ? &pats : NULL);
 }
 
 bool nm_engine_load_path(nm_engine *e, const char *path)
@@ -253,7 +320,7 @@ bool nm_engine_load_path(nm_engine *e, const char *path)
             return false;
         }
         closedir(d);
-        nm_collect_norma_files(nm_strndup(path, n), &files);
+        nm_collect_norma_files(nm_strndup(path, n), &files, false);
         if (files.n == 0) {
             nm_error(e->diags, nowhere(), "E-read", "no .norma files in directory '%s'", path);
             e->unreadable = true;

@@ -65,7 +65,11 @@ bool nm_model_reload(const nm_model *m, const struct nm_lowered *lw, struct nm_e
                      nm_buf *err);
 
 /* engine.c: the *.norma files under dir, recursively, sorted by path (also used by
- * the formatter for directories). */
-void nm_collect_norma_files(const char *dir, nm_vec *out);
+ * the formatter for directories). With fmt_ignore, a directory's .normafmtignore
+ * leaves out what its patterns match: one fnmatch(3) pattern a line, for paths
+ * relative to that directory ('*' stops at '/'; a trailing '/' matches directories
+ * only, and everything under them); '#' lines are comments. */
+#define NM_FMT_IGNORE_FILE ".normafmtignore"
+void nm_collect_norma_files(const char *dir, nm_vec *out, bool fmt_ignore);
 
 #endif

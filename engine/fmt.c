@@ -1856,7 +1856,7 @@ int nm_fmt_paths(const char *const *paths, int npaths, nm_fmt_mode mode, FILE *o
             while (n > 1 && p[n - 1] == '/')
                 n--;
             int before = files.n;
-            nm_collect_norma_files(nm_strndup(p, n), &files);
+            nm_collect_norma_files(nm_strndup(p, n), &files, true);
             if (files.n == before) {
                 nm_error(ds, nowhere, "E-read", "no .norma files in directory '%s'", p);
                 status = 2;

@@ -1,0 +1,1 @@
+fmt --check tests/cli/data/fmtignore/messy_ignored.norma tests/cli/data/fmtignore/skipped
