@@ -596,8 +596,9 @@ static const struct {
 };
 
 /* Strips --color=WHEN from argv (anywhere) and turns colours on for a terminal unless
- * NO_COLOR is set; returns false on a bad WHEN. */
-static bool take_color_option(int *argc, char **argv)
+ * NO_COLOR is set — diagnostics when stderr is one, explanation trees when stdout is
+ * one; returns false on a bad WHEN. */
+static bool take_color_option(int *argc, char **argv, bool *results_out)
 {
     const char *when = "auto";
     int k = 0;
@@ -608,26 +609,31 @@ static bool take_color_option(int *argc, char **argv)
             argv[k++] = argv[i];
     }
     *argc = k;
-    bool on;
+    bool diags, results;
     if (strcmp(when, "always") == 0)
-        on = true;
+        diags = results = true;
     else if (strcmp(when, "never") == 0)
-        on = false;
+        diags = results = false;
     else if (strcmp(when, "auto") == 0) {
-        const char *nc = getenv("NO_COLOR");
-        on = isatty(2) && !(nc && *nc);
+        const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+        bool allowed = !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+        diags = allowed && isatty(2);
+        results = allowed && isatty(1);
     } else {
         usage_error("--color takes auto, always or never, not '%s'", when);
         return false;
     }
-    nm_set_color(on);
+    nm_set_color(diags);
+    nm_set_result_color(results);
+    *results_out = results;
     return true;
 }
 
 int main(int argc, char **argv)
 {
     nm_init();
-    if (!take_color_option(&argc, argv))
+    bool result_color;
+    if (!take_color_option(&argc, argv, &result_color))
         return NM_EXIT_USAGE;
     if (argc < 2)
         return usage_error("%s", "no command given");
@@ -655,7 +661,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 2, argv + 2);
     if (strcmp(cmd, "repl") == 0)
-        return nm_repl_main(argc - 2, argv + 2);
+        return nm_repl_main(argc - 2, argv + 2, result_color);
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0)

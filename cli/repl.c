@@ -1266,7 +1266,7 @@ static int usage(const char *fmt, const char *arg)
     return 2;
 }
 
-int nm_repl_main(int argc, char **argv)
+int nm_repl_main(int argc, char **argv, bool color)
 {
     setlocale(LC_CTYPE, "");
     S.lang = NM_LANG_EN;
@@ -1311,8 +1311,8 @@ int nm_repl_main(int argc, char **argv)
         }
     }
     S.interactive = isatty(STDIN_FILENO);
-    S.color = S.interactive && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-              !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
+    S.color = S.interactive && color;
+    nm_set_result_color(S.color);
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     if (S.paths.n || S.fact_dirs.n) {

@@ -26,6 +26,8 @@ void nm_init(void);
 
 /* Colours diagnostics for a terminal (default off). */
 void nm_set_color(bool on);
+/* Colours the text explanations nm_explanation_render writes (default off). */
+void nm_set_result_color(bool on);
 
 nm_engine *nm_engine_new(void);
 /* Engines are collected by libgc; nm_engine_free drops cached data early. */

@@ -102,6 +102,24 @@ const char *nm_render_sentence(const nm_explanation *x, const nm_x_node *n, nm_l
     return s;
 }
 
+/* Colours of the text tree on a terminal ([cli.color]): on only while nm_render_text
+ * paints (the DOT renderer shares line() and never does). */
+static bool painting;
+#define PAINT_GLYPH "\033[2m"      /* the tree's lines: dim */
+#define PAINT_CITE "\033[36m"      /* citations: cyan */
+#define PAINT_YES "\033[1;32m"
+#define PAINT_NO "\033[1;31m"
+#define PAINT_UNKNOWN "\033[1;33m"
+#define PAINT_LABEL "\033[1m"      /* rule labels: bold */
+
+static const char *paint(const char *code) { return painting ? code : ""; }
+static const char *unpaint(void) { return painting ? "\033[0m" : ""; }
+
+static const char *truth_paint(nm_truth t)
+{
+    return paint(t == NM_YES ? PAINT_YES : t == NM_UNKNOWN ? PAINT_UNKNOWN : PAINT_NO);
+}
+
 /* A citation as it reads on the decision date ([sem.time.renumber]): when the cited
  * article was renumbered on or before that date, its new number, then the declared one
  * — `[网络安全法 第23条 第3项（原第21条）]`. Without a decision date, or before the
@@ -148,8 +166,9 @@ static void put_cite(const nm_explanation *x, const nm_pcite *pc, nm_buf *b)
 static void put_cites(const nm_explanation *x, const nm_x_node *n, nm_buf *b)
 {
     for (int i = 0; i < n->ncites; i++) {
-        nm_buf_putc(b, ' ');
+        nm_buf_printf(b, " %s", paint(PAINT_CITE));
         put_cite(x, &n->cites[i], b);
+        nm_buf_puts(b, unpaint());
     }
 }
 
@@ -180,7 +199,8 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
     const char *s = nm_render_sentence(x, n, lang);
     switch (n->kind) {
     case NM_X_ANSWER:
-        nm_buf_printf(b, "%s%s%s", s, zh ? "：" : ": ", truth_word(n->truth, lang));
+        nm_buf_printf(b, "%s%s%s%s%s", s, zh ? "：" : ": ", truth_paint(n->truth),
+                      truth_word(n->truth, lang), unpaint());
         if (n->tags & NM_TAG_PRESUMED)
             nm_buf_puts(b, zh ? "（依推定）" : " (presumed)");
         if (n->tags & NM_TAG_CONFLICT)
@@ -189,13 +209,14 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
     case NM_X_RULE:
         nm_buf_puts(b, s);
         if (n->rule) {
-            nm_buf_printf(b, " ← %s %s", zh ? "规则" : "rule", n->rule->label);
+            nm_buf_printf(b, " ← %s %s%s%s", zh ? "规则" : "rule", paint(PAINT_LABEL), n->rule->label,
+                          unpaint());
             if (n->nbranches > 1)
                 nm_buf_printf(b, zh ? "（第%d支）" : " (branch %d)", n->branch);
         }
         put_cites(x, n, b);
         if (n->truth == NM_UNKNOWN)
-            nm_buf_puts(b, zh ? "（不确定）" : " (unknown)");
+            nm_buf_printf(b, "%s%s%s", paint(PAINT_UNKNOWN), zh ? "（不确定）" : " (unknown)", unpaint());
         if (n->see_above)
             nm_buf_puts(b, zh ? "（见上）" : " (see above)");
         return;
@@ -225,7 +246,8 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
             nm_buf_puts(b, s);
             return;
         }
-        nm_buf_printf(b, "%s%s", s, zh ? "：不确定（未认定）" : ": unknown (not stated or found)");
+        nm_buf_printf(b, "%s%s%s%s", s, paint(PAINT_UNKNOWN),
+                      zh ? "：不确定（未认定）" : ": unknown (not stated or found)", unpaint());
         return;
     case NM_X_NOT:
         nm_buf_puts(b, s);
@@ -335,11 +357,12 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
             nm_buf_puts(b, zh ? "（全部成立）" : " (all hold)");
         return;
     case NM_X_FAIL:
-        nm_buf_printf(b, "%s%s", zh ? "不成立：" : "fails at: ", n->pred >= 0 ? s : n->text);
+        nm_buf_printf(b, "%s%s%s%s", paint(PAINT_NO), zh ? "不成立：" : "fails at: ", unpaint(),
+                      n->pred >= 0 ? s : n->text);
         put_cites(x, n, b);
         return;
     case NM_X_NO_FACT:
-        nm_buf_printf(b, "%s%s", zh ? "无此事实：" : "no such fact: ", s);
+        nm_buf_printf(b, "%s%s%s%s", paint(PAINT_NO), zh ? "无此事实：" : "no such fact: ", unpaint(), s);
         put_cites(x, n, b);
         return;
     case NM_X_MISSING:
@@ -370,8 +393,8 @@ static void line(const nm_explanation *x, const nm_x_node *n, nm_lang lang, nm_b
 static void text_node(const nm_explanation *x, const nm_x_node *n, nm_lang lang, const char *prefix,
                       const char *branch, nm_buf *out)
 {
-    nm_buf_puts(out, prefix);
-    nm_buf_puts(out, branch);
+    if (*prefix || *branch)
+        nm_buf_printf(out, "%s%s%s%s", paint(PAINT_GLYPH), prefix, branch, unpaint());
     line(x, n, lang, out);
     nm_buf_putc(out, '\n');
     const char *cont = strcmp(branch, "├─ ") == 0 ? "│  " : *branch ? "   " : "";
@@ -380,10 +403,12 @@ static void text_node(const nm_explanation *x, const nm_x_node *n, nm_lang lang,
         text_node(x, n->children[i], lang, next, i + 1 < n->nchildren ? "├─ " : "└─ ", out);
 }
 
-void nm_render_text(const nm_explanation *x, nm_lang lang, nm_buf *out)
+void nm_render_text(const nm_explanation *x, nm_lang lang, bool color, nm_buf *out)
 {
+    painting = color;
     for (int i = 0; i < x->nanswers; i++)
         text_node(x, x->answers[i], lang, "", "", out);
+    painting = false;
 }
 
 /* ---- JSON ---------------------------------------------------------------------------- */
@@ -558,6 +583,10 @@ void nm_render_dot(const nm_explanation *x, nm_lang lang, nm_buf *out)
     nm_buf_puts(out, "}\n");
 }
 
+static bool result_color;
+
+void nm_set_result_color(bool on) { result_color = on; }
+
 void nm_explanation_render(const nm_explanation *x, nm_explain_format format, nm_lang lang, FILE *out)
 {
     if (!x)
@@ -568,6 +597,6 @@ void nm_explanation_render(const nm_explanation *x, nm_explain_format format, nm
     else if (format == NM_FORMAT_DOT)
         nm_render_dot(x, lang, &b);
     else
-        nm_render_text(x, lang, &b);
+        nm_render_text(x, lang, result_color, &b);
     fwrite(nm_buf_str(&b), 1, b.len, out);
 }

@@ -8,7 +8,8 @@
 #include "explain.h"
 #include "mem.h"
 
-void nm_render_text(const nm_explanation *x, nm_lang lang, nm_buf *out);
+/* color: ANSI colours for a terminal (truth words, citations, the tree's lines). */
+void nm_render_text(const nm_explanation *x, nm_lang lang, bool color, nm_buf *out);
 void nm_render_json(const nm_explanation *x, nm_buf *out);
 void nm_render_dot(const nm_explanation *x, nm_lang lang, nm_buf *out);
 

@@ -71,7 +71,7 @@ static bool check_explained(nm_model *m, const nm_pexpect *x, nm_buf *why)
         return false;
     }
     nm_buf got = {0};
-    nm_render_text(ex, x->lang && strcmp(x->lang, "en") == 0 ? NM_LANG_EN : NM_LANG_ZH, &got);
+    nm_render_text(ex, x->lang && strcmp(x->lang, "en") == 0 ? NM_LANG_EN : NM_LANG_ZH, false, &got);
     const char *path = x->explained;
     const char *file = x->span.file ? x->span.file->path : "";
     const char *slash = strrchr(file, '/');
@@ -236,7 +236,7 @@ static bool update_pin(nm_model *m, const nm_pexpect *x, nm_buf *lines)
         return false;
     }
     nm_buf got = {0};
-    nm_render_text(ex, x->lang && strcmp(x->lang, "en") == 0 ? NM_LANG_EN : NM_LANG_ZH, &got);
+    nm_render_text(ex, x->lang && strcmp(x->lang, "en") == 0 ? NM_LANG_EN : NM_LANG_ZH, false, &got);
     nm_buf old = {0};
     FILE *f = fopen(path, "rb");
     if (f) {
@@ -270,7 +270,7 @@ static void explain_failure(nm_model *m, const nm_pexpect *x, nm_lang lang, nm_b
     if (!ex)
         return;
     nm_buf text = {0};
-    nm_render_text(ex, lang, &text);
+    nm_render_text(ex, lang, false, &text);
     nm_buf_putn(raw, nm_buf_str(&text), text.len);
     const char *s = nm_buf_str(&text);
     while (*s) {

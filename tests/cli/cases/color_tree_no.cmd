@@ -1,0 +1,1 @@
+explain tests/cli/data/color_tree.norma --query 'bad(b)' --color=always
