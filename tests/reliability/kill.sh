@@ -42,7 +42,7 @@ mkdir -p "$tmp/refout"
 cmp -s "$tmp/ref.norma" "$tmp/old.norma" && { bad "fmt -w would not change the input"; exit 1; }
 
 # Durations of one complete run each, in seconds (the kill delay is drawn below it).
-dur() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+dur() { local s e; s=$EPOCHREALTIME; "$@" > /dev/null 2>&1; e=$EPOCHREALTIME; awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }'; }
 cp "$tmp/old.norma" "$tmp/t.norma"
 d_fmt=$(dur "$norma" fmt -w "$tmp/t.norma")
 d_out=$(dur "$norma" run "$tmp/old.norma" --output "$tmp/tout")
