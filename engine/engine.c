@@ -20,9 +20,18 @@
 #include "engine_int.h"
 #include "mem.h"
 
+/* The collector's heap starts at 32 MB of address space (pages are touched only as
+ * they are used) — why: from the default 64 KB, loading a large rule file or fact set
+ * ran ten collections while the heap grew, with nearly everything live each time
+ * (a tenth of the time of `norma check` on 10,000 lines). GC_INITIAL_HEAP_SIZE in the
+ * environment still overrides it. */
+#define NM_INITIAL_HEAP (32u << 20)
+
 void nm_init(void)
 {
     GC_INIT();
+    if (!getenv("GC_INITIAL_HEAP_SIZE") && GC_get_heap_size() < NM_INITIAL_HEAP)
+        GC_expand_hp(NM_INITIAL_HEAP - GC_get_heap_size());
 }
 
 void nm_set_color(bool on) { nm_diags_set_color(on); }
