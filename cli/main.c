@@ -61,7 +61,9 @@ static const char *usage_text =
     "                        with its explanation (--no-explain: without)\n"
     "  --max-tuples N        stop when more than N tuples are derived (default 100000000)\n"
     "  --max-iterations N    stop when a stratum needs more than N iterations\n"
-    "  --timeout SECONDS     stop after SECONDS of evaluation\n"
+    "                        (default 1000000)\n"
+    "  --timeout SECONDS     stop after SECONDS of evaluation (default 600);\n"
+    "                        0 for any of the three: no limit\n"
     "\n"
     "  norma --help          this text\n"
     "  norma --version       the version\n"
@@ -105,13 +107,13 @@ typedef struct load_opts {
     nm_run_options run;
 } load_opts;
 
-/* Parses a positive number for option `opt`; false on junk. */
+/* Parses a number, 0 or more, for option `opt`; false on junk. */
 static bool parse_count(const char *opt, const char *text, double *out)
 {
     char *end;
     double v = strtod(text, &end);
-    if (*text == '\0' || *end != '\0' || !(v > 0)) {
-        usage_error("option needs a positive number: %s", opt);
+    if (*text == '\0' || *end != '\0' || !(v >= 0)) {
+        usage_error("option needs a number, 0 or more (0: no limit): %s", opt);
         return false;
     }
     *out = v;
@@ -230,8 +232,11 @@ static int parse_load_args(int argc, char **argv, load_opts *o, nm_engine *e)
                 return usage_error("option '%s' needs a number", a);
             if (!parse_count(a, argv[++i], &v))
                 return NM_EXIT_USAGE;
-            /* counts past 2^64 saturate (converting them is undefined) */
-            unsigned long long n = v >= 18446744073709551615.0 ? ~0ULL : (unsigned long long)v;
+            /* 0 is no limit; counts past 2^64 saturate (converting them is undefined) */
+            unsigned long long n = v == 0 || v >= 18446744073709551615.0 ? NM_UNLIMITED
+                                                                          : (unsigned long long)v;
+            if (v == 0)
+                v = -1;     /* nm_run_options: a negative time is no limit */
             if (a[2] == 't')
                 o->run.max_seconds = v;
             else if (a[6] == 't')

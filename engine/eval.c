@@ -110,7 +110,7 @@ static nm_plan_join_order env_join_order(void)
 
 nm_eval_limits nm_eval_default_limits(void)
 {
-    return (nm_eval_limits){100000000, 1000000, 0, (uint64_t)4 << 30};
+    return (nm_eval_limits){100000000, 1000000, 600, (uint64_t)4 << 30};
 }
 
 nm_eval *nm_eval_new(const nm_plan_program *p)

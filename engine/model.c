@@ -510,6 +510,8 @@ nm_model *nm_engine_run(nm_engine *e, const nm_run_options *opt)
         lim.max_iterations = opt->max_iterations;
     if (opt->max_seconds > 0)
         lim.max_seconds = opt->max_seconds;
+    else if (opt->max_seconds < 0)
+        lim.max_seconds = 0;    /* the evaluator's "no time limit" */
     nm_model *m = nm_alloc(sizeof *m);
     m->engine = e;
     m->case_id = case_id;

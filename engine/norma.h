@@ -67,12 +67,17 @@ typedef struct nm_answers nm_answers;
 
 /* Limits of one evaluation; 0 means the default (100,000,000 tuples, 1,000,000
  * iterations of one stratum, no time limit). */
+#define NM_UNLIMITED (~0ULL)
+
 typedef struct nm_run_options {
     const char *case_name;      /* evaluate this case's facts too; NULL: none */
     const char *at;             /* decision date "YYYY-MM-DD" for decision_date(d); NULL:
                                    the case's own */
     bool strict;                /* drop presumptions: presumed-false atoms are unknown */
     bool no_provenance;         /* do not record how each atom was derived */
+    /* Limits ([sem.limits]): 0 = the default (100,000,000 tuples, 1,000,000
+     * iterations, 600 seconds); NM_UNLIMITED (counts) or a negative number (seconds)
+     * = no limit. */
     unsigned long long max_tuples;
     unsigned long long max_iterations;
     double max_seconds;
