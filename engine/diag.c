@@ -243,19 +243,67 @@ static int digits(int n)
     return d;
 }
 
+/* A line wider than SNIPPET_CELLS display cells is cut to a window of that width
+ * that starts SNIPPET_BEFORE cells before the caret, with "..." where text is left
+ * out — why: a 1 MB line (generated rules, a minified fact row) would otherwise print
+ * in full, and the caret line with it. */
+#define SNIPPET_CELLS 160
+#define SNIPPET_BEFORE 60
+
+/* The offset `cells` display cells before `at` in ln (or 0), on a code point start. */
+static size_t back_cells(const char *ln, size_t at, int cells)
+{
+    size_t i = at;
+    for (int w = 0; i > 0 && w < cells;) {
+        size_t j = i - 1;
+        while (j > 0 && i - j < 4 && ((unsigned char)ln[j] & 0xC0) == 0x80)
+            j--;
+        w += nm_display_width(ln + j, i - j);
+        i = j;
+    }
+    return i;
+}
+
+/* The end of the longest run of code points from `at` that fits in `cells` cells. */
+static size_t fwd_cells(const char *ln, size_t len, size_t at, int cells)
+{
+    size_t i = at;
+    int w = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)ln + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        size_t step = k <= 0 ? 1 : (size_t)k;
+        int cw = nm_display_width(ln + i, step);
+        if (w + cw > cells)
+            break;
+        w += cw;
+        i += step;
+    }
+    return i;
+}
+
 /* Prints the source line of `span` with a caret under its first cell and `~` under
- * the rest of the span on that line. Tabs print as one space; control bytes and
- * invalid UTF-8 as U+FFFD so the caret stays aligned. */
+ * the rest of the span on that line (a long line cut around the caret, as above).
+ * Tabs print as one space; control bytes and invalid UTF-8 as U+FFFD so the caret
+ * stays aligned. */
 static void print_snippet(FILE *out, const nm_span *span, int gutter)
 {
     const nm_srcfile *f = span->file;
-    size_t len;
-    const char *ln = line_text(f, span->off, &len);
+    size_t full;
+    const char *ln = line_text(f, span->off, &full);
     size_t col_off = span->off - (size_t)(ln - f->text);
-    if (col_off > len)
-        col_off = len;
-    fprintf(out, "%*d | ", gutter, span->line);
-    size_t i = 0;
+    if (col_off > full)
+        col_off = full;
+    size_t start = 0, len = full;       /* the window [start, len) of the line */
+    if (full > SNIPPET_CELLS && nm_display_width(ln, full) > SNIPPET_CELLS) {
+        start = back_cells(ln, col_off, SNIPPET_BEFORE);
+        len = fwd_cells(ln, full, start, SNIPPET_CELLS - (start > 0 ? 3 : 0) - 3);
+        if (len < col_off)
+            len = col_off;
+    }
+    fprintf(out, "%*d | %s", gutter, span->line, start > 0 ? "..." : "");
+    size_t i = start;
     while (i < len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)ln + i,
@@ -273,13 +321,13 @@ static void print_snippet(FILE *out, const nm_span *span, int gutter)
             i += (size_t)k;
         }
     }
-    fputc('\n', out);
+    fprintf(out, "%s\n", len < full ? "..." : "");
 
     size_t end_off = span->end_line == span->line ? span->end_off : (size_t)(ln - f->text) + len;
     size_t span_len = end_off > span->off ? end_off - span->off : 0;
     if (col_off + span_len > len)
         span_len = len > col_off ? len - col_off : 0;
-    int pad = nm_display_width(ln, col_off);
+    int pad = (start > 0 ? 3 : 0) + nm_display_width(ln + start, col_off - start);
     int width = nm_display_width(ln + col_off, span_len);
     fprintf(out, "%*s | %*s%s^", gutter, "", pad, "", caret_color());
     for (int w = 1; w < width; w++)
