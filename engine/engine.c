@@ -272,11 +272,13 @@ static bool is_ignored(const nm_vec *pats, const char *path, bool is_dir)
     return false;
 }
 
-static void collect(const char *dir, nm_vec *out, nm_vec *pats)
+static void collect(const char *dir, nm_vec *out, nm_vec *pats, nm_vec *unreadable)
 {
     DIR *d = opendir(dir);
-    if (!d)
+    if (!d) {
+        nm_vec_push(unreadable, nm_sprintf("cannot read directory '%s': %s", dir, strerror(errno)));
         return;
+    }
     nm_vec names = {0};
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL) {
@@ -299,7 +301,7 @@ static void collect(const char *dir, nm_vec *out, nm_vec *pats)
             continue;
         size_t n = strlen(p);
         if (is_dir)
-            collect(p, out, pats);
+            collect(p, out, pats, unreadable);
         else if (n > 6 && strcmp(p + n - 6, ".norma") == 0)
             nm_vec_push(out, (void *)p);
     }
@@ -308,10 +310,10 @@ static void collect(const char *dir, nm_vec *out, nm_vec *pats)
 }
 
 /* Collects *.norma files under dir, recursively, sorted by path (engine_int.h). */
-void nm_collect_norma_files(const char *dir, nm_vec *out, bool fmt_ignore)
+void nm_collect_norma_files(const char *dir, nm_vec *out, bool fmt_ignore, nm_vec *unreadable)
 {
     nm_vec pats = {0};
-    collect(dir, out, fmt_ignore ? &pats : NULL);
+    collect(dir, out, fmt_ignore ? &pats : NULL, unreadable);
 }
 
 bool nm_engine_load_path(nm_engine *e, const char *path)
@@ -329,13 +331,19 @@ bool nm_engine_load_path(nm_engine *e, const char *path)
             return false;
         }
         closedir(d);
-        nm_collect_norma_files(nm_strndup(path, n), &files, false);
+        nm_vec unreadable = {0};
+        nm_collect_norma_files(nm_strndup(path, n), &files, false, &unreadable);
+        for (int i = 0; i < unreadable.n; i++) {
+            nm_error(e->diags, nowhere(), "E-read", "%s", (char *)unreadable.items[i]);
+            e->unreadable = true;
+        }
         if (files.n == 0) {
-            nm_error(e->diags, nowhere(), "E-read", "no .norma files in directory '%s'", path);
+            if (unreadable.n == 0)
+                nm_error(e->diags, nowhere(), "E-read", "no .norma files in directory '%s'", path);
             e->unreadable = true;
             return false;
         }
-        bool ok = true;
+        bool ok = unreadable.n == 0;
         for (int i = 0; i < files.n; i++)
             ok &= load_file(e, files.items[i], NULL) != NULL;
         return ok;

@@ -68,8 +68,9 @@ bool nm_model_reload(const nm_model *m, const struct nm_lowered *lw, struct nm_e
  * the formatter for directories). With fmt_ignore, a directory's .normafmtignore
  * leaves out what its patterns match: one fnmatch(3) pattern a line, for paths
  * relative to that directory ('*' stops at '/'; a trailing '/' matches directories
- * only, and everything under them); '#' lines are comments. */
+ * only, and everything under them); '#' lines are comments. A directory that cannot be
+ * read adds a message ("cannot read directory 'D': REASON") to unreadable. */
 #define NM_FMT_IGNORE_FILE ".normafmtignore"
-void nm_collect_norma_files(const char *dir, nm_vec *out, bool fmt_ignore);
+void nm_collect_norma_files(const char *dir, nm_vec *out, bool fmt_ignore, nm_vec *unreadable);
 
 #endif

@@ -1856,8 +1856,13 @@ int nm_fmt_paths(const char *const *paths, int npaths, nm_fmt_mode mode, FILE *o
             while (n > 1 && p[n - 1] == '/')
                 n--;
             int before = files.n;
-            nm_collect_norma_files(nm_strndup(p, n), &files, true);
-            if (files.n == before) {
+            nm_vec unreadable = {0};
+            nm_collect_norma_files(nm_strndup(p, n), &files, true, &unreadable);
+            for (int k = 0; k < unreadable.n; k++) {
+                nm_error(ds, nowhere, "E-read", "%s", (char *)unreadable.items[k]);
+                status = 2;
+            }
+            if (files.n == before && unreadable.n == 0) {
                 nm_error(ds, nowhere, "E-read", "no .norma files in directory '%s'", p);
                 status = 2;
             }

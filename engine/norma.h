@@ -44,7 +44,8 @@ void nm_engine_set_stdlib(nm_engine *e, const char *dir);
  * modules they use. Syntax errors are recorded as diagnostics. Returns false only
  * when a path cannot be read (also recorded as a diagnostic). */
 bool nm_engine_load_path(nm_engine *e, const char *path);
-/* Loads source text under a display name. */
+/* Loads source text under a display name. Its `use` declarations are looked up in the
+ * directory of that name ("." when it has no '/'), then the search path and stdlib. */
 bool nm_engine_load_string(nm_engine *e, const char *name, const char *text);
 
 /* Runs the checker over everything loaded. Returns true when there are no errors

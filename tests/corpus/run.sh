@@ -93,6 +93,11 @@ elif command -v setpriv > /dev/null && setpriv --reuid=65534 --regid=65534 --cle
   check_gen unreadable 2 "norma: error: cannot read '$f': Permission denied" "$f"
   mkdir "$tmp/closed"; printf 'pred p(x: int)\n' > "$tmp/closed/a.norma"; chmod 000 "$tmp/closed"
   check_gen unreadable_dir 2 "norma: error: cannot read '$tmp/closed': Permission denied" "$tmp/closed"
+  # a directory below the one named is reported too, not skipped
+  mkdir -p "$tmp/tree/sub"; printf 'pred p(x: int)\n' > "$tmp/tree/a.norma"
+  printf 'pred q(x: int)\n' > "$tmp/tree/sub/b.norma"; chmod 000 "$tmp/tree/sub"
+  check_gen unreadable_subdir 2 "norma: error: cannot read directory '$tmp/tree/sub': Permission denied" "$tmp/tree"
+  check_gen unreadable_subdir_fmt 2 "norma: error: cannot read directory '$tmp/tree/sub': Permission denied" "$tmp/tree" fmt --check
   norma=$norma_as_root
 else
   echo "skip gen/unreadable: running as root without setpriv"
