@@ -66,6 +66,9 @@ typedef struct xbody {
     const nm_plan_rule *rule;
     nm_rel *head;
     xsink *buf;
+    /* the last op is an atom that feeds a head of variables and constants only:
+     * run_tail builds the head tuples in one loop over its rows */
+    bool tail;
     /* SINK_AGG: the distinct key tuples go to tmp */
     nm_rel *tmp;
     int nkeys;
@@ -565,6 +568,50 @@ static bool cmp_holds(nm_plan_cmp op, int d)
     return false;
 }
 
+/* The last op of b, atom x over rows [lo, hi) (all of them when it is NULL, else those
+ * of it): what run and emit do for each row, in one loop — why: in a recursive rule
+ * the last join is where nearly every derivation attempt is made (10 million for
+ * the transitive closure of the bench's random graph), and the recursion into run,
+ * the checks of emit and the per-attempt walk over the body for the proof height
+ * were a third of its cost. */
+static bool run_tail(nm_eval *e, const xbody *b, const xop *x, nm_rel_iter *it, nm_row lo,
+                     nm_row hi)
+{
+    const nm_plan_rule *r = b->rule;
+    xsink *s = b->buf;
+    const int nh = r->nhead, k = b->n - 1;
+    const nm_rel *rel = x->rel;
+    const size_t ar = (size_t)x->arity;
+    nm_cell *vars = e->vars;
+    uint32_t base = 0;      /* the highest proof height among the earlier atoms */
+    if (e->prov)
+        for (int j = 0; j < k; j++)
+            if (b->ops[j].kind == NM_OP_ATOM) {
+                uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
+                if (h > base)
+                    base = h;
+            }
+    for (nm_row row = it ? nm_rel_iter_next(it) : lo; row != NM_ROW_NONE && row < hi;
+         row = it ? nm_rel_iter_next(it) : row + 1) {
+        if (!bind_row(x, rel->cells + row * ar, vars))
+            continue;
+        e->stats.attempts++;
+        nm_cell *t = s->tuples + (size_t)s->n * (size_t)nh;
+        for (int i = 0; i < nh; i++)
+            t[i] = r->head_args[i].kind == NM_TERM_VAR ? vars[r->head_args[i].var]
+                                                        : r->head_args[i].value;
+        if (e->prov) {
+            uint32_t h = nm_rel_prov_height(rel, row);
+            s->heights[s->n] = (h > base ? h : base) + 1;
+        }
+        b->match[k] = row;
+        /* two units of work, as emit and run's loop count one attempt */
+        if ((++s->n == BATCH && flush(e, b)) || tick(e) || tick(e))
+            return true;
+    }
+    return false;
+}
+
 static bool run(nm_eval *e, const xbody *b, int k)
 {
     if (k == b->n)
@@ -579,7 +626,10 @@ static bool run(nm_eval *e, const xbody *b, int k)
             return false;
         const nm_rel *rel = x->rel;
         size_t ar = (size_t)x->arity;
+        bool tail = b->tail && b->sink == SINK_HEAD && k == b->n - 1;
         if (x->access == ACC_SCAN) {
+            if (tail)
+                return run_tail(e, b, x, NULL, lo, hi);
             for (nm_row r = lo; r < hi; r++) {
                 if (!bind_row(x, rel->cells + r * ar, vars))
                     continue;
@@ -600,6 +650,8 @@ static bool run(nm_eval *e, const xbody *b, int k)
         }
         nm_rel_iter it;
         nm_rel_lookup(rel, x->index, key, lo, hi, &it);
+        if (tail)
+            return run_tail(e, b, x, &it, lo, hi);
         for (nm_row r; (r = nm_rel_iter_next(&it)) != NM_ROW_NONE;) {
             if (!bind_row(x, rel->cells + r * ar, vars))
                 continue;
@@ -712,6 +764,11 @@ static bool plan_variant(nm_eval *e, const nm_plan_rule *r, int delta_src, const
     k->fresh = nm_alloc_atomic(sizeof *k->fresh * BATCH);
     k->rows = nm_alloc_atomic(sizeof *k->rows * BATCH);
     out->body->buf = k;
+    const nm_plan_body *pb = &body;
+    bool tail = pb->n > 0 && pb->ops[pb->n - 1].kind == NM_OP_ATOM;
+    for (int i = 0; tail && i < r->nhead; i++)
+        tail = r->head_args[i].kind == NM_TERM_VAR || r->head_args[i].kind == NM_TERM_CONST;
+    out->body->tail = tail;
     out->delta_rel = delta_src >= 0 ? r->body.ops[delta_src].rel : -1;
     return true;
 }
