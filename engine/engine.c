@@ -9,6 +9,7 @@
 #include <fnmatch.h>
 #include <gc.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,9 +28,23 @@
  * environment still overrides it. */
 #define NM_INITIAL_HEAP (32u << 20)
 
+/* The collector's warnings ("Repeated allocation of very large block", printed when a
+ * million-row relation grows) are advice to the programmer, not to the user: they go
+ * nowhere unless NORMA_GC_WARNINGS is set. An allocation that fails still aborts with
+ * a message (mem.c). */
+static void gc_warning(char *msg, GC_word arg)
+{
+    static int shown = -1;
+    if (shown < 0)
+        shown = getenv("NORMA_GC_WARNINGS") != NULL;
+    if (shown)
+        fprintf(stderr, msg, (unsigned long)arg);
+}
+
 void nm_init(void)
 {
     GC_INIT();
+    GC_set_warn_proc(gc_warning);
     if (!getenv("GC_INITIAL_HEAP_SIZE") && GC_get_heap_size() < NM_INITIAL_HEAP)
         GC_expand_hp(NM_INITIAL_HEAP - GC_get_heap_size());
 }
