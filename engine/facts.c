@@ -1682,6 +1682,7 @@ static void insert_rows(nm_rel *r, const nm_cell *rows, size_t n, int arity, con
     if (unless && nm_rel_size(unless) == 0)
         unless = NULL;
     if (!unless) {
+        nm_rel_reserve(r, nm_rel_size(r) + n);
         for (size_t i = 0; i < n; i += BATCH) {
             int k = (int)(n - i < BATCH ? n - i : BATCH);
             nm_rel_insert_batch(r, rows + i * (size_t)arity, k, fresh, ids);

@@ -50,10 +50,11 @@ static inline bool tuple_eq(const nm_cell *a, const nm_cell *b, int n)
     return true;
 }
 
-/* Doubles an open-addressing table, reinserting by stored hash only. */
-static nm_rel_slot *slots_grow(const nm_rel_slot *old, uint32_t old_mask, uint32_t *mask)
+/* A copy of an open-addressing table with cap slots (a power of two, larger),
+ * reinserting by stored hash only. */
+static nm_rel_slot *slots_resize(const nm_rel_slot *old, uint32_t old_mask, uint32_t cap,
+                                 uint32_t *mask)
 {
-    uint32_t cap = (old_mask + 1) * 2;
     if (cap == 0)
         abort();
     nm_rel_slot *s = slots_new(cap);
@@ -69,11 +70,15 @@ static nm_rel_slot *slots_grow(const nm_rel_slot *old, uint32_t old_mask, uint32
     return s;
 }
 
-static void rows_grow(nm_rel *r)
+/* Doubles an open-addressing table. */
+static nm_rel_slot *slots_grow(const nm_rel_slot *old, uint32_t old_mask, uint32_t *mask)
 {
-    if (r->cap >= UINT32_MAX / 2)
-        abort();
-    nm_row cap = r->cap * 2;
+    return slots_resize(old, old_mask, (old_mask + 1) * 2, mask);
+}
+
+/* Moves the rows (and each index's next[] and the provenance) to arrays of cap rows. */
+static void rows_resize(nm_rel *r, nm_row cap)
+{
     size_t w = (size_t)(r->arity ? r->arity : 1);
     nm_cell *cells = nm_alloc_atomic(sizeof(nm_cell) * cap * w);
     memcpy(cells, r->cells, sizeof(nm_cell) * r->n * (size_t)r->arity);
@@ -90,6 +95,29 @@ static void rows_grow(nm_rel *r)
         r->prov = prov;
     }
     r->cap = cap;
+}
+
+static void rows_grow(nm_rel *r)
+{
+    if (r->cap >= UINT32_MAX / 2)
+        abort();
+    rows_resize(r, r->cap * 2);
+}
+
+void nm_rel_reserve(nm_rel *r, size_t n)
+{
+    if (n >= UINT32_MAX / 2)
+        return;     /* growth aborts there anyway; not a reason to allocate now */
+    nm_row cap = r->cap;
+    while (cap < n)
+        cap *= 2;
+    if (cap > r->cap)
+        rows_resize(r, cap);
+    uint32_t slots = r->set_mask + 1;
+    while ((uint64_t)n * 4 > (uint64_t)slots * 3)
+        slots *= 2;
+    if (slots > r->set_mask + 1)
+        r->set = slots_resize(r->set, r->set_mask, slots, &r->set_mask);
 }
 
 static inline uint32_t key_hash(const nm_rel_index *x, const nm_cell *row)

@@ -69,6 +69,11 @@ nm_rel *nm_rel_new(const char *name, int arity);
  * Indexes stay defined and become empty. */
 void nm_rel_clear(nm_rel *r);
 
+/* Makes room for n tuples in all (rows and the dedup set) so that inserting up to n
+ * grows nothing — why: a fact file of millions of rows otherwise grows the relation
+ * by doubling, copying it and rehashing each time. Indexes still grow as they fill. */
+void nm_rel_reserve(nm_rel *r, size_t n);
+
 /* Inserts tuple t (arity cells, copied). Returns true when the tuple is new. When
  * `row` is not NULL it receives the tuple's row id (the new or the existing one).
  * Updates every index. Never fails: allocation failure aborts (see mem.h); callers
