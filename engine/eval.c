@@ -66,8 +66,8 @@ typedef struct xbody {
     const nm_plan_rule *rule;
     nm_rel *head;
     xsink *buf;
-    /* the last op is an atom that feeds a head of variables and constants only:
-     * run_tail builds the head tuples in one loop over its rows */
+    /* (SINK_HEAD only) the last op is an atom that feeds a head of variables and
+     * constants only: run_tail builds the head tuples in one loop over its rows */
     bool tail;
     /* SINK_AGG: the distinct key tuples go to tmp */
     nm_rel *tmp;
@@ -626,7 +626,7 @@ static bool run(nm_eval *e, const xbody *b, int k)
             return false;
         const nm_rel *rel = x->rel;
         size_t ar = (size_t)x->arity;
-        bool tail = b->tail && b->sink == SINK_HEAD && k == b->n - 1;
+        bool tail = b->tail && k == b->n - 1;
         if (x->access == ACC_SCAN) {
             if (tail)
                 return run_tail(e, b, x, NULL, lo, hi);
@@ -764,8 +764,7 @@ static bool plan_variant(nm_eval *e, const nm_plan_rule *r, int delta_src, const
     k->fresh = nm_alloc_atomic(sizeof *k->fresh * BATCH);
     k->rows = nm_alloc_atomic(sizeof *k->rows * BATCH);
     out->body->buf = k;
-    const nm_plan_body *pb = &body;
-    bool tail = pb->n > 0 && pb->ops[pb->n - 1].kind == NM_OP_ATOM;
+    bool tail = body.n > 0 && body.ops[body.n - 1].kind == NM_OP_ATOM;
     for (int i = 0; tail && i < r->nhead; i++)
         tail = r->head_args[i].kind == NM_TERM_VAR || r->head_args[i].kind == NM_TERM_CONST;
     out->body->tail = tail;
