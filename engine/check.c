@@ -25,6 +25,15 @@
                    : 0),                                                              \
      memset(&(arr)[(n)], 0, sizeof *(arr)), (n)++)
 
+/* Grows a PUSH array's capacity to at least `want` elements at once. */
+#define RESERVE(arr, cap, want)                                                       \
+    do {                                                                              \
+        if ((want) > (cap)) {                                                         \
+            (cap) = (want);                                                           \
+            (arr) = nm_realloc((arr), sizeof *(arr) * (size_t)(cap));                  \
+        }                                                                             \
+    } while (0)
+
 typedef struct ivec {
     int *v;
     int n, cap;
@@ -216,6 +225,9 @@ typedef struct checker {
     ivec *case_ents;            /* per case: its entities, explicit then implicit */
     nm_vec clash_nodes;         /* fact arguments reported as naming one individual
                                  * with two types: no type error there */
+    struct rctx *spare;         /* the variable tables of the last rule checked, for
+                                 * the next (see rule_ctx) */
+    nm_arena arena;             /* the program's expressions and formulas */
 } checker;
 
 static nm_span no_span(void)
@@ -922,6 +934,20 @@ static void declare_rule(checker *c, nm_node *n, int module)
 static void declare_all(checker *c)
 {
     nm_program *p = c->p;
+    /* the rule and predicate tables sized once — why: doubling them copied and
+     * cleared a few megabytes for a large rule file */
+    int nrules = 0, npreds = 0;
+    for (int f = 0; f < c->nfiles; f++)
+        for (int i = 0; i < c->files[f]->decls.n; i++) {
+            const nm_node *n = c->files[f]->decls.items[i];
+            if (n->kind == NM_N_RULE)
+                nrules += n->u.rule.unless ? 2 : 1;
+            else if (n->kind == NM_N_PRED || n->kind == NM_N_LIST || n->kind == NM_N_MAP ||
+                     n->kind == NM_N_TABLE)
+                npreds++;
+        }
+    RESERVE(p->rules, c->cap_rules, p->nrules + nrules);
+    RESERVE(p->preds, c->cap_preds, p->npreds + npreds);
     for (int f = 0; f < c->nfiles; f++) {
         nm_vec *decls = &c->files[f]->decls;
         for (int i = 0; i < decls->n; i++) {
@@ -1187,18 +1213,22 @@ static void suggest_values(rctx *r, suggest *s, bool entities_only)
         sg_offer(s, r->c->p->params[i].name);
 }
 
-static nm_pexpr *new_expr(nm_pexpr_kind kind, int type, nm_span span)
+/* Memory the program's expressions and formulas hold (zeroed): the checker's arena,
+ * as they live exactly as long as the program. */
+static void *program_alloc(rctx *r, size_t size) { return nm_arena_alloc(&r->c->arena, size); }
+
+static nm_pexpr *new_expr(rctx *r, nm_pexpr_kind kind, int type, nm_span span)
 {
-    nm_pexpr *e = nm_alloc(sizeof *e);
+    nm_pexpr *e = program_alloc(r, sizeof *e);
     e->kind = kind;
     e->type = type;
     e->span = span;
     return e;
 }
 
-static nm_pformula *new_formula(nm_pformula_kind kind, nm_span span)
+static nm_pformula *new_formula(rctx *r, nm_pformula_kind kind, nm_span span)
 {
-    nm_pformula *f = nm_alloc(sizeof *f);
+    nm_pformula *f = program_alloc(r, sizeof *f);
     f->kind = kind;
     f->span = span;
     return f;
@@ -1220,7 +1250,7 @@ static nm_pexpr *resolve_name(rctx *r, nm_node *n, int expected)
             iv_set(&c->type_used, k0->type, 1);
         if (k0->case_id == -1)
             visible_or_report(c, r->module, k0->module, n->span, name);
-        nm_pexpr *e = new_expr(NM_E_CONST, amb ? NM_TY_ERROR : k0->type, n->span);
+        nm_pexpr *e = new_expr(r, NM_E_CONST, amb ? NM_TY_ERROR : k0->type, n->span);
         e->u.cst = k;
         return e;
     }
@@ -1228,7 +1258,7 @@ static nm_pexpr *resolve_name(rctx *r, nm_node *n, int expected)
     if (pi >= 0) {
         iv_set(&c->param_used, pi, 1);
         visible_or_report(c, r->module, c->p->params[pi].module, n->span, name);
-        nm_pexpr *e = new_expr(NM_E_PARAM, c->p->params[pi].type, n->span);
+        nm_pexpr *e = new_expr(r, NM_E_PARAM, c->p->params[pi].type, n->span);
         e->u.param = pi;
         return e;
     }
@@ -1250,7 +1280,7 @@ static nm_pexpr *resolve_name(rctx *r, nm_node *n, int expected)
             nm_diag_note(d, NM_SEV_HELP, NULL,
                          "name it in a fact, or declare it with 'entity %s: %s'", name,
                          type_name(c, expected));
-        return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+        return new_expr(r, NM_E_WILD, NM_TY_ERROR, n->span);
     }
     int v = var_index(r, name);
     if (v < 0) {    /* not seen by the numbering walk: cannot happen, but stay safe */
@@ -1261,7 +1291,7 @@ static nm_pexpr *resolve_name(rctx *r, nm_node *n, int expected)
         int s = PUSH(r->spans, r->nspans, r->cap_spans);
         r->spans[s] = n->span;
     }
-    nm_pexpr *e = new_expr(NM_E_VAR, iv_get(&r->types, v), n->span);
+    nm_pexpr *e = new_expr(r, NM_E_VAR, iv_get(&r->types, v), n->span);
     e->u.var = v;
     return e;
 }
@@ -1273,10 +1303,10 @@ static nm_pexpr *resolve_expr(rctx *r, nm_node *n, int expected);
 static nm_pagg *resolve_agg(rctx *r, nm_node *n, int *type)
 {
     checker *c = r->c;
-    nm_pagg *a = nm_alloc(sizeof *a);
+    nm_pagg *a = program_alloc(r, sizeof *a);
     a->op = n->u.agg.op;
     a->nterms = n->u.agg.nterms;
-    a->terms = nm_alloc(sizeof *a->terms * (size_t)(a->nterms + 1));
+    a->terms = program_alloc(r, sizeof *a->terms * (size_t)(a->nterms + 1));
     a->body = n->u.agg.body ? resolve_formula(r, n->u.agg.body) : NULL;
     for (int i = 0; i < a->nterms; i++)
         a->terms[i] = resolve_expr(r, n->u.agg.terms[i], -1);
@@ -1313,31 +1343,31 @@ static nm_pexpr *resolve_expr(rctx *r, nm_node *n, int expected)
     case NM_N_WILDCARD:
         if (r->ground && !r->allow_wild)
             nm_error(c->d, n->span, "E-wildcard", "'_' is not allowed in a %s", r->ground_what);
-        return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+        return new_expr(r, NM_E_WILD, NM_TY_ERROR, n->span);
     case NM_N_INT: {
-        e = new_expr(NM_E_LIT, NM_TY_INT, n->span);
+        e = new_expr(r, NM_E_LIT, NM_TY_INT, n->span);
         e->u.lit.kind = NM_LIT_INT;
         if (!parse_int(n->u.lit.text, false, &e->u.lit.i))
             nm_error(c->d, n->span, "E-int-range", "integer literal does not fit in 64 bits");
         return e;
     }
     case NM_N_DECIMAL:
-        e = new_expr(NM_E_LIT, NM_TY_DECIMAL, n->span);
+        e = new_expr(r, NM_E_LIT, NM_TY_DECIMAL, n->span);
         e->u.lit.kind = NM_LIT_DECIMAL;
         e->u.lit.text = n->u.lit.text;
         return e;
     case NM_N_STRING:
-        e = new_expr(NM_E_LIT, NM_TY_TEXT, n->span);
+        e = new_expr(r, NM_E_LIT, NM_TY_TEXT, n->span);
         e->u.lit.kind = NM_LIT_TEXT;
         e->u.lit.text = n->u.lit.text;
         return e;
     case NM_N_BOOL:
-        e = new_expr(NM_E_LIT, NM_TY_BOOL, n->span);
+        e = new_expr(r, NM_E_LIT, NM_TY_BOOL, n->span);
         e->u.lit.kind = NM_LIT_BOOL;
         e->u.lit.b = n->u.lit.b;
         return e;
     case NM_N_DATE:
-        e = new_expr(NM_E_LIT, NM_TY_DATE, n->span);
+        e = new_expr(r, NM_E_LIT, NM_TY_DATE, n->span);
         e->u.lit.kind = NM_LIT_DATE;
         if (check_ymd(c, n->u.lit.y, n->u.lit.m, n->u.lit.d, n->span))
             e->u.lit.date = (nm_pdate){true, n->u.lit.y, n->u.lit.m, n->u.lit.d};
@@ -1345,28 +1375,28 @@ static nm_pexpr *resolve_expr(rctx *r, nm_node *n, int expected)
             e->type = NM_TY_ERROR;
         return e;
     case NM_N_DURATION:
-        e = new_expr(NM_E_LIT, NM_TY_DURATION, n->span);
+        e = new_expr(r, NM_E_LIT, NM_TY_DURATION, n->span);
         e->u.lit.kind = NM_LIT_DURATION;
         e->u.lit.unit = n->u.lit.unit;
         if (!parse_int(n->u.lit.text, false, &e->u.lit.i))
             nm_error(c->d, n->span, "E-int-range", "duration amount does not fit in 64 bits");
         return e;
     case NM_N_CITE:
-        e = new_expr(NM_E_LIT, NM_TY_CITE, n->span);
+        e = new_expr(r, NM_E_LIT, NM_TY_CITE, n->span);
         e->u.lit.kind = NM_LIT_CITE;
         resolve_cite(c, &n->u.cite, r->module, &e->u.lit.cite);
         return e;
     case NM_N_NEG: {
         nm_node *o = n->u.unop.operand;
         if (o->kind == NM_N_INT) {   /* -9223372036854775808 is a literal */
-            e = new_expr(NM_E_LIT, NM_TY_INT, n->span);
+            e = new_expr(r, NM_E_LIT, NM_TY_INT, n->span);
             e->u.lit.kind = NM_LIT_INT;
             if (!parse_int(o->u.lit.text, true, &e->u.lit.i))
                 nm_error(c->d, o->span, "E-int-range", "integer literal does not fit in 64 bits");
             return e;
         }
         nm_pexpr *x = resolve_expr(r, o, expected);
-        e = new_expr(NM_E_NEG, x->type, n->span);
+        e = new_expr(r, NM_E_NEG, x->type, n->span);
         e->u.neg = x;
         if (x->type != NM_TY_ERROR && !is_numeric(x->type)) {
             nm_error(c->d, n->span, "E-type", "cannot negate a value of type '%s'",
@@ -1379,7 +1409,7 @@ static nm_pexpr *resolve_expr(rctx *r, nm_node *n, int expected)
         nm_pexpr *a = resolve_expr(r, n->u.binop.lhs, -1);
         nm_pexpr *b = resolve_expr(r, n->u.binop.rhs, -1);
         nm_op op = n->u.binop.op;
-        e = new_expr(NM_E_ARITH, NM_TY_ERROR, n->span);
+        e = new_expr(r, NM_E_ARITH, NM_TY_ERROR, n->span);
         e->u.arith.op = op;
         e->u.arith.lhs = a;
         e->u.arith.rhs = b;
@@ -1404,20 +1434,20 @@ static nm_pexpr *resolve_expr(rctx *r, nm_node *n, int expected)
         if (r->ground) {
             nm_error(c->d, n->span, "E-ground", "an aggregate is not allowed in a %s",
                      r->ground_what);
-            return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+            return new_expr(r, NM_E_WILD, NM_TY_ERROR, n->span);
         }
         int t;
         nm_pagg *a = resolve_agg(r, n, &t);
-        e = new_expr(NM_E_AGG, t, n->span);
+        e = new_expr(r, NM_E_AGG, t, n->span);
         e->u.agg = a;
         return e;
     }
     case NM_N_SET:
         nm_error(c->d, n->span, "E-set", "a set '{…}' may only follow 'in'");
-        return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+        return new_expr(r, NM_E_WILD, NM_TY_ERROR, n->span);
     default:
         nm_error(c->d, n->span, "E-expr", "expected a value");
-        return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+        return new_expr(r, NM_E_WILD, NM_TY_ERROR, n->span);
     }
 }
 
@@ -1459,7 +1489,7 @@ static nm_pexpr *resolve_rule_label(rctx *r, nm_node *n, const char *pred)
             nm_diag_note(d, NM_SEV_HELP, NULL, "write the label of a rule, as in '%s(art1, d)'",
                          pred);
         }
-        return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+        return new_expr(r, NM_E_WILD, NM_TY_ERROR, n->span);
     }
     const char *label = n->u.name.text;
     int ri = sym_get(&c->rules, label);
@@ -1471,10 +1501,10 @@ static nm_pexpr *resolve_rule_label(rctx *r, nm_node *n, const char *pred)
             if (!c->p->rules[k].block_only)
                 sg_offer(&s, c->p->rules[k].label);
         sg_help(&s, d, "");
-        return new_expr(NM_E_WILD, NM_TY_ERROR, n->span);
+        return new_expr(r, NM_E_WILD, NM_TY_ERROR, n->span);
     }
     visible_or_report(c, r->module, c->p->rules[ri].module, n->span, label);
-    nm_pexpr *e = new_expr(NM_E_RULE, NM_TY_RULE, n->span);
+    nm_pexpr *e = new_expr(r, NM_E_RULE, NM_TY_RULE, n->span);
     e->u.rule = ri;
     return e;
 }
@@ -1488,7 +1518,7 @@ static void resolve_atom(rctx *r, nm_node *n, const nm_date_lit *on, nm_patom *o
     out->span = n->span;
     int nargs = n->u.atom.nargs + (on && on->present ? 1 : 0);
     out->nargs = nargs;
-    out->args = nm_alloc(sizeof *out->args * (size_t)(nargs + 1));
+    out->args = program_alloc(r, sizeof *out->args * (size_t)(nargs + 1));
     int pi = sym_get(&c->preds, name);
     out->pred = pi;
     if (pi < 0) {
@@ -1550,7 +1580,7 @@ static void resolve_atom(rctx *r, nm_node *n, const nm_date_lit *on, nm_patom *o
         }
     }
     if (on && on->present) {
-        nm_pexpr *e = new_expr(NM_E_LIT, NM_TY_DATE, on->span);
+        nm_pexpr *e = new_expr(r, NM_E_LIT, NM_TY_DATE, on->span);
         e->u.lit.kind = NM_LIT_DATE;
         e->u.lit.date = check_date(c, on);
         if (!e->u.lit.date.present)
@@ -1571,7 +1601,7 @@ static bool ordered_type(checker *c, int t)
 static nm_pformula *resolve_cmp(rctx *r, nm_node *n)
 {
     checker *c = r->c;
-    nm_pformula *f = new_formula(NM_F_CMP, n->span);
+    nm_pformula *f = new_formula(r, NM_F_CMP, n->span);
     nm_op op = n->u.binop.op;
     f->u.cmp.op = op;
     nm_pexpr *a = resolve_expr(r, n->u.binop.lhs, -1);
@@ -1609,11 +1639,11 @@ static nm_pformula *resolve_in(rctx *r, nm_node *n)
     checker *c = r->c;
     nm_node *rhs = n->u.binop.rhs;
     if (rhs->kind == NM_N_SET) {
-        nm_pformula *f = new_formula(NM_F_INSET, n->span);
+        nm_pformula *f = new_formula(r, NM_F_INSET, n->span);
         nm_pexpr *x = resolve_expr(r, n->u.binop.lhs, -1);
         f->u.inset.elem = x;
         f->u.inset.nitems = rhs->u.set.nitems;
-        f->u.inset.items = nm_alloc(sizeof(nm_pexpr *) * (size_t)(rhs->u.set.nitems + 1));
+        f->u.inset.items = program_alloc(r, sizeof(nm_pexpr *) * (size_t)(rhs->u.set.nitems + 1));
         int t = x->type;
         for (int i = 0; i < rhs->u.set.nitems; i++) {
             nm_pexpr *e = resolve_expr(r, rhs->u.set.items[i], t != NM_TY_ERROR ? t : -1);
@@ -1629,11 +1659,11 @@ static nm_pformula *resolve_in(rctx *r, nm_node *n)
         }
         return f;
     }
-    nm_pformula *f = new_formula(NM_F_ATOM, n->span);
+    nm_pformula *f = new_formula(r, NM_F_ATOM, n->span);
     nm_patom *a = &f->u.atom;
     a->span = n->span;
     a->nargs = 1;
-    a->args = nm_alloc(sizeof *a->args * 2);
+    a->args = program_alloc(r, sizeof *a->args * 2);
     int li = rhs->kind == NM_N_NAME ? sym_get(&c->preds, rhs->u.name.text) : -1;
     bool is_list = li >= 0 && c->p->preds[li].origin == NM_ORIGIN_LIST;
     a->pred = is_list ? li : -1;
@@ -1687,17 +1717,17 @@ static nm_pformula *resolve_formula(rctx *r, nm_node *n)
     nm_pformula *f;
     switch (n->kind) {
     case NM_N_ATOM:
-        f = new_formula(NM_F_ATOM, n->span);
+        f = new_formula(r, NM_F_ATOM, n->span);
         resolve_atom(r, n, NULL, &f->u.atom);
         return f;
     case NM_N_AND:
     case NM_N_OR:
-        f = new_formula(n->kind == NM_N_AND ? NM_F_AND : NM_F_OR, n->span);
+        f = new_formula(r, n->kind == NM_N_AND ? NM_F_AND : NM_F_OR, n->span);
         f->u.bin.lhs = resolve_formula(r, n->u.binop.lhs);
         f->u.bin.rhs = resolve_formula(r, n->u.binop.rhs);
         return f;
     case NM_N_NOT:
-        f = new_formula(NM_F_NOT, n->span);
+        f = new_formula(r, NM_F_NOT, n->span);
         f->u.operand = resolve_formula(r, n->u.unop.operand);
         return f;
     case NM_N_CMP:
@@ -1705,7 +1735,7 @@ static nm_pformula *resolve_formula(rctx *r, nm_node *n)
     case NM_N_IN:
         return resolve_in(r, n);
     case NM_N_WITHIN:
-        f = new_formula(NM_F_WITHIN, n->span);
+        f = new_formula(r, NM_F_WITHIN, n->span);
         f->u.within.how = n->u.within.how;
         f->u.within.lhs = resolve_expr(r, n->u.within.lhs, NM_TY_DATE);
         f->u.within.dur = resolve_expr(r, n->u.within.dur, NM_TY_DURATION);
@@ -1722,7 +1752,7 @@ static nm_pformula *resolve_formula(rctx *r, nm_node *n)
         return f;
     default:
         nm_error(r->c->d, n->span, "E-formula", "expected a condition");
-        f = new_formula(NM_F_ATOM, n->span);
+        f = new_formula(r, NM_F_ATOM, n->span);
         f->u.atom.pred = -1;
         return f;
     }
@@ -1851,13 +1881,15 @@ static void binds(const nm_pformula *f, bset b);
 
 static void binds_conj(const nm_pformula **cs, int n, bset b)
 {
+    bool local[64];
+    bool *before = b.n <= (int)sizeof local ? local : nm_alloc_atomic((size_t)b.n);
     bool changed = true;
     while (changed) {
         changed = false;
         for (int i = 0; i < n; i++) {
-            bset before = bs_copy(b);
+            memcpy(before, b.b, (size_t)b.n);
             binds(cs[i], b);
-            if (memcmp(before.b, b.b, (size_t)b.n) != 0)
+            if (memcmp(before, b.b, (size_t)b.n) != 0)
                 changed = true;
         }
     }
@@ -1891,7 +1923,8 @@ static void binds(const nm_pformula *f, bset b)
                 b.b[f->u.atom.args[i]->u.var] = true;
         return;
     case NM_F_AND: {
-        nm_vec cs = {0};
+        void *local[16];
+        nm_vec cs = {local, 0, 16};
         flatten_and(f, &cs);
         binds_conj((const nm_pformula **)cs.items, cs.n, b);
         return;
@@ -2132,7 +2165,8 @@ static void check_expr_aggs(safety *s, nm_pexpr *e, bset bound)
 /* Reports each variable of f that is used where it must already be bound. */
 static void check_safe(safety *s, nm_pformula *f, bset bound_in)
 {
-    nm_vec cs = {0};
+    void *local[16];
+    nm_vec cs = {local, 0, 16};
     flatten_and(f, &cs);
     bset b = bs_copy(bound_in);
     binds_conj((const nm_pformula **)cs.items, cs.n, b);
@@ -2224,11 +2258,12 @@ static void check_template(checker *c, const char *tpl, nm_span str_span, const 
         const char *e = strchr(s, '}');
         if (!e)
             return;
-        const char *name = nm_strndup(s + 1, (size_t)(e - s - 1));
+        size_t len = (size_t)(e - s - 1);
         bool ok = false;
         for (int i = 0; i < nps && !ok; i++)
-            ok = strcmp(ps[i].name.text, name) == 0;
+            ok = strncmp(ps[i].name.text, s + 1, len) == 0 && ps[i].name.text[len] == '\0';
         if (!ok) {
+            const char *name = nm_strndup(s + 1, len);
             nm_span at = str_span;
             const char *ph = nm_strndup(s, (size_t)(e - s + 1));
             if (at.file && at.end_off <= at.file->len) {
@@ -2738,6 +2773,37 @@ static void effective_window(checker *c, nm_prule *ru)
     ru->eff_until = until;
 }
 
+/* The context for checking one rule of `module`. Its variable tables reuse the
+ * buffers of the rule checked before (emptied) — why: a fresh set of tables per rule
+ * was a tenth of the checker's allocations. rule_ctx_done hands them on; nothing may
+ * keep a pointer into them after the rule. */
+static void rule_ctx(checker *c, rctx *r, int module)
+{
+    memset(r, 0, sizeof *r);
+    if (c->spare) {
+        rctx *s = c->spare;
+        r->names = s->names;
+        r->types = s->types;
+        r->count = s->count;
+        r->exempt = s->exempt;
+        r->names.n = r->types.n = r->count.n = r->exempt.n = 0;
+        r->spans = s->spans;
+        r->cap_spans = s->cap_spans;
+        r->builtin_atoms = s->builtin_atoms;
+        r->cap_builtin_atoms = s->cap_builtin_atoms;
+    }
+    r->c = c;
+    r->module = module;
+    r->case_id = -1;
+}
+
+static void rule_ctx_done(checker *c, const rctx *r)
+{
+    if (!c->spare)
+        c->spare = nm_alloc(sizeof *c->spare);
+    *c->spare = *r;
+}
+
 static void check_rule(checker *c, int ri)
 {
     nm_program *p = c->p;
@@ -2746,10 +2812,7 @@ static void check_rule(checker *c, int ri)
         return;     /* checked with its parent */
     int m = p->rules[ri].module;
     rctx r;
-    memset(&r, 0, sizeof r);
-    r.c = c;
-    r.module = m;
-    r.case_id = -1;
+    rule_ctx(c, &r, m);
     number_vars(&r, n->u.rule.head);
     number_vars(&r, n->u.rule.body);
     number_vars(&r, n->u.rule.unless);
@@ -2862,6 +2925,7 @@ static void check_rule(checker *c, int ri)
         p->rules[ri + 1].var_names = ru->var_names;
         p->rules[ri + 1].var_types = ru->var_types;
     }
+    rule_ctx_done(c, &r);
 }
 
 static void check_exceptions(checker *c)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,12 +42,52 @@ static void gc_warning(char *msg, GC_word arg)
         fprintf(stderr, msg, (unsigned long)arg);
 }
 
+/* Asks for transparent huge pages on the anonymous memory mapping that holds p — why:
+ * `norma check` of a 10,000-line file touches ~20 MB of fresh heap, and its ~5,000
+ * page faults of 4 KB took a quarter of its time on the benchmark machine; in 2 MB
+ * pages the heap needs about ten. Only a hint (Linux, THP in "madvise" or "always"
+ * mode); elsewhere, or when the kernel declines, nothing changes. */
+static void advise_huge_pages(const void *p)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    FILE *maps = fopen("/proc/self/maps", "r");
+    if (!maps)
+        return;
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, maps) > 0) {
+        unsigned long lo, hi;
+        char perms[8];
+        int name = 0;
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &name) < 3)
+            continue;
+        if (lo <= (unsigned long)p && (unsigned long)p < hi) {
+            if (strncmp(perms, "rw", 2) == 0 && (name == 0 || line[name] == '\0' ||
+                                                 line[name] == '\n'))
+                madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+            break;
+        }
+    }
+    free(line);
+    fclose(maps);
+#else
+    (void)p;
+#endif
+}
+
 void nm_init(void)
 {
     GC_INIT();
     GC_set_warn_proc(gc_warning);
-    if (!getenv("GC_INITIAL_HEAP_SIZE") && GC_get_heap_size() < NM_INITIAL_HEAP)
+    if (!getenv("GC_INITIAL_HEAP_SIZE") && GC_get_heap_size() < NM_INITIAL_HEAP) {
         GC_expand_hp(NM_INITIAL_HEAP - GC_get_heap_size());
+        /* a block larger than the collector's first heap comes from the new one */
+        void *probe = GC_MALLOC_ATOMIC(256u << 10);
+        if (probe) {
+            advise_huge_pages(probe);
+            GC_FREE(probe);
+        }
+    }
 }
 
 void nm_set_color(bool on) { nm_diags_set_color(on); }
@@ -302,7 +343,8 @@ static void collect(const char *dir, nm_vec *out, nm_vec *pats, nm_vec *unreadab
         nm_vec_push(&names, nm_strdup(ent->d_name));
     }
     closedir(d);
-    qsort(names.items, (size_t)names.n, sizeof(void *), cmp_str);
+    if (names.n)    /* names.items is NULL when empty: qsort must not see it */
+        qsort(names.items, (size_t)names.n, sizeof(void *), cmp_str);
     int npats = pats ? pats->n : 0;
     if (pats)
         read_ignore_file(dir, pats);

@@ -1,8 +1,9 @@
-/* mem.c — the allocation funnel over libgc (see mem.h), and the small growable
- * vector and buffer every stage uses. */
+/* mem.c — the allocation funnel over libgc (see mem.h): single objects, arenas, and
+ * the small growable vector and buffer every stage uses. */
 #include "mem.h"
 
 #include <gc.h>
+#include <stdalign.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,33 @@ void *nm_alloc(size_t size) { return check(GC_MALLOC(size), size); }
 void *nm_alloc_atomic(size_t size) { return check(GC_MALLOC_ATOMIC(size), size); }
 
 void *nm_realloc(void *p, size_t size) { return check(GC_REALLOC(p, size), size); }
+
+/* Chunks grow from 4 KB (a short input costs little) to 64 KB; the collector adds
+ * a byte to each object, so a chunk asks for a granule less than the blocks it fills. */
+enum { ARENA_FIRST = 4 << 10, ARENA_MAX = 64 << 10, ARENA_SLACK = 16 };
+
+/* nm_arena_alloc when the current chunk is full (or there is none yet); `size` is
+ * already rounded to the alignment. */
+void *nm_arena_alloc_slow(nm_arena *a, size_t size)
+{
+    _Static_assert(alignof(max_align_t) <= 16, "nm_arena_alloc aligns to 16 bytes");
+    static int interior = -1;
+    if (interior < 0)
+        interior = GC_get_all_interior_pointers();
+    /* without interior pointers a chunk would die under its objects; a large object
+     * would waste most of a chunk */
+    if (!interior || size > ARENA_MAX / 8)
+        return nm_alloc(size);
+    a->chunk = a->chunk ? a->chunk * 2 : ARENA_FIRST;
+    if (a->chunk > ARENA_MAX)
+        a->chunk = ARENA_MAX;
+    size_t n = a->chunk - ARENA_SLACK;
+    a->next = nm_alloc(n);
+    a->end = a->next + n;
+    void *p = a->next;
+    a->next += size;
+    return p;
+}
 
 char *nm_strndup(const char *s, size_t n)
 {
@@ -46,17 +74,14 @@ char *nm_sprintf(const char *fmt, ...)
     return r;
 }
 
-void nm_vec_push(nm_vec *v, void *item)
+void nm_vec_grow(nm_vec *v)
 {
-    if (v->n == v->cap) {
-        int cap = v->cap ? v->cap * 2 : 8;
-        void **items = nm_alloc(sizeof *items * (size_t)cap);
-        if (v->n)
-            memcpy(items, v->items, sizeof *items * (size_t)v->n);
-        v->items = items;
-        v->cap = cap;
-    }
-    v->items[v->n++] = item;
+    int cap = v->cap ? v->cap * 2 : 8;
+    void **items = nm_alloc(sizeof *items * (size_t)cap);
+    if (v->n)
+        memcpy(items, v->items, sizeof *items * (size_t)v->n);
+    v->items = items;
+    v->cap = cap;
 }
 
 static void buf_reserve(nm_buf *b, size_t extra)

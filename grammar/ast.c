@@ -2,6 +2,7 @@
  * S-expression dump used by `norma check --dump-ast` and the tests. Builders check
  * only syntactic shape (a condition where a condition must be, citation part order);
  * everything about names, types and meaning is the checker's (engine/check.c). */
+#include <stddef.h>
 #include <string.h>
 
 #include "build.h"
@@ -22,9 +23,61 @@ const char *nm_op_text(nm_op op)
     return op <= NM_OP_GE ? text[op] : "?";
 }
 
+/* The arena the builders allocate from (see nm_b_use_arena); NULL: one object at a
+ * time. Per thread, so that parses on different threads do not share one. */
+static _Thread_local nm_arena *arena;
+
+nm_arena *nm_b_use_arena(nm_arena *a)
+{
+    nm_arena *prev = arena;
+    arena = a;
+    return prev;
+}
+
+void *nm_b_alloc(size_t size) { return arena ? nm_arena_alloc(arena, size) : nm_alloc(size); }
+
+/* Bytes a node of `kind` needs: the header and its own member of the union — why:
+ * most nodes are names, atoms and operators (50-110 bytes) while the union is sized
+ * by the largest declaration (288 bytes in all); a large file's tree was a third of
+ * the memory `norma check` allocated. */
+static size_t node_size(nm_node_kind kind)
+{
+#define MEMBER(m) (offsetof(nm_node, u) + sizeof(((nm_node *)NULL)->u.m))
+    switch (kind) {
+    case NM_N_MODULE: case NM_N_USE: case NM_N_NAME: return MEMBER(name);
+    case NM_N_SOURCE: return MEMBER(source);
+    case NM_N_ARTICLE: return MEMBER(article);
+    case NM_N_ARTICLES: return MEMBER(articles);
+    case NM_N_ENUM: case NM_N_TIERS: case NM_N_ENTITY_TYPE: return MEMBER(enumd);
+    case NM_N_ENTITY: return MEMBER(entity);
+    case NM_N_LIST: return MEMBER(list);
+    case NM_N_MAP: case NM_N_TABLE: return MEMBER(mapd);
+    case NM_N_PARAM: return MEMBER(param);
+    case NM_N_PRED: return MEMBER(pred);
+    case NM_N_FACT: case NM_N_FOUND: return MEMBER(fact);
+    case NM_N_RULE: return MEMBER(rule);
+    case NM_N_CASE: return MEMBER(casedecl);
+    case NM_N_EXPECT: return MEMBER(expect);
+    case NM_N_WILDCARD: return offsetof(nm_node, u);
+    case NM_N_INT: case NM_N_DECIMAL: case NM_N_STRING: case NM_N_BOOL: case NM_N_DATE:
+    case NM_N_DURATION:
+        return MEMBER(lit);
+    case NM_N_CITE: return MEMBER(cite);
+    case NM_N_SET: return MEMBER(set);
+    case NM_N_ARITH: case NM_N_CMP: case NM_N_AND: case NM_N_OR: case NM_N_IN:
+        return MEMBER(binop);
+    case NM_N_NEG: case NM_N_NOT: return MEMBER(unop);
+    case NM_N_AGG: return MEMBER(agg);
+    case NM_N_ATOM: return MEMBER(atom);
+    case NM_N_WITHIN: return MEMBER(within);
+    default: return sizeof(nm_node);
+    }
+#undef MEMBER
+}
+
 nm_node *nm_node_new(nm_node_kind kind, nm_span span)
 {
-    nm_node *n = nm_alloc(sizeof *n);
+    nm_node *n = nm_b_alloc(node_size(kind));
     n->kind = kind;
     n->span = span;
     return n;
@@ -51,7 +104,7 @@ static nm_node *term(nm_diags *ds, nm_node *n)
 
 nm_partlist nm_b_parts_cat(nm_partlist a, nm_partlist b)
 {
-    nm_partlist r = {nm_alloc(sizeof(nm_cit_part) * (size_t)(a.n + b.n + 1)), a.n + b.n};
+    nm_partlist r = {nm_b_alloc(sizeof(nm_cit_part) * (size_t)(a.n + b.n + 1)), a.n + b.n};
     if (a.n)
         memcpy(r.v, a.v, sizeof(nm_cit_part) * (size_t)a.n);
     if (b.n)
@@ -61,7 +114,7 @@ nm_partlist nm_b_parts_cat(nm_partlist a, nm_partlist b)
 
 nm_partlist nm_b_section(const char *text, nm_span span)
 {
-    nm_partlist r = {nm_alloc(sizeof(nm_cit_part)), 1};
+    nm_partlist r = {nm_b_alloc(sizeof(nm_cit_part)), 1};
     r.v[0].kind = NM_CIT_SECTION;
     r.v[0].section = text;
     r.v[0].span = span;
@@ -94,7 +147,7 @@ static void check_part_order(nm_diags *ds, nm_partlist parts)
 
 nm_citation *nm_b_citation(nm_diags *ds, nm_span span, nm_ident source, nm_partlist parts)
 {
-    nm_citation *c = nm_alloc(sizeof *c);
+    nm_citation *c = nm_b_alloc(sizeof *c);
     c->source = source.text;
     c->source_span = source.span;
     c->parts = parts.v;
@@ -109,7 +162,7 @@ int nm_b_cites(nm_vec *v, nm_citation **out)
     *out = NULL;
     if (!v || !v->n)
         return 0;
-    *out = nm_alloc(sizeof(nm_citation) * (size_t)v->n);
+    *out = nm_b_alloc(sizeof(nm_citation) * (size_t)v->n);
     for (int i = 0; i < v->n; i++)
         (*out)[i] = *(nm_citation *)v->items[i];
     return v->n;
@@ -123,6 +176,18 @@ static nm_vec vec_of(nm_vec *v)
     return v ? *v : r;
 }
 
+static nm_window window_of(const nm_window *w)
+{
+    nm_window r = {0};
+    return w ? *w : r;
+}
+
+static nm_labels labels_of(const nm_labels *l)
+{
+    nm_labels r = {0};
+    return l ? *l : r;
+}
+
 nm_node *nm_b_named(nm_node_kind kind, nm_span span, nm_ident name)
 {
     nm_node *n = nm_node_new(kind, span);
@@ -131,8 +196,9 @@ nm_node *nm_b_named(nm_node_kind kind, nm_span span, nm_ident name)
 }
 
 nm_node *nm_b_source(nm_span span, nm_ident name, const char *title, const char *doc_id,
-                     nm_ident rank, nm_window w, nm_vec *articles)
+                     nm_ident rank, const nm_window *window, nm_vec *articles)
 {
+    nm_window w = window_of(window);
     nm_node *n = nm_node_new(NM_N_SOURCE, span);
     n->u.source.name = name;
     n->u.source.title = title;
@@ -144,9 +210,10 @@ nm_node *nm_b_source(nm_span span, nm_ident name, const char *title, const char 
     return n;
 }
 
-nm_node *nm_b_article(nm_diags *ds, nm_span span, nm_partlist parts, nm_window w,
+nm_node *nm_b_article(nm_diags *ds, nm_span span, nm_partlist parts, const nm_window *window,
                       nm_partlist *renumbered, nm_date_lit renumber_from, const char *text)
 {
+    nm_window w = window_of(window);
     nm_node *n = nm_node_new(NM_N_ARTICLE, span);
     check_part_order(ds, parts);
     n->u.article.parts = parts.v;
@@ -184,9 +251,10 @@ nm_node *nm_b_articles(nm_diags *ds, nm_span span, nm_partlist first, nm_partlis
     return n;
 }
 
-nm_member *nm_b_member(nm_span span, nm_ident name, nm_labels labels)
+nm_member *nm_b_member(nm_span span, nm_ident name, const nm_labels *given)
 {
-    nm_member *m = nm_alloc(sizeof *m);
+    nm_labels labels = labels_of(given);
+    nm_member *m = nm_b_alloc(sizeof *m);
     m->name = name;
     m->zh = labels.zh;
     m->en = labels.en;
@@ -201,7 +269,7 @@ nm_node *nm_b_enum(nm_node_kind kind, nm_span span, nm_ident name, nm_vec *cites
     n->u.enumd.name = name;
     n->u.enumd.ncites = nm_b_cites(cites, &n->u.enumd.cites);
     int k = members ? members->n : 0;
-    n->u.enumd.members = nm_alloc(sizeof(nm_member) * (size_t)(k + 1));
+    n->u.enumd.members = nm_b_alloc(sizeof(nm_member) * (size_t)(k + 1));
     for (int i = 0; i < k; i++)
         n->u.enumd.members[i] = *(nm_member *)members->items[i];
     n->u.enumd.nmembers = k;
@@ -246,7 +314,7 @@ nm_node *nm_b_list(nm_diags *ds, nm_span span, nm_ident name, nm_ident type, nm_
 nm_map_entry *nm_b_entry(nm_diags *ds, nm_span span, nm_node *key, nm_node *value,
                         nm_vec *values)
 {
-    nm_map_entry *e = nm_alloc(sizeof *e);
+    nm_map_entry *e = nm_b_alloc(sizeof *e);
     e->key = term(ds, key);
     e->value = term(ds, value);
     terms(ds, values);
@@ -264,7 +332,7 @@ nm_node *nm_b_map(nm_node_kind kind, nm_span span, nm_ident name, nm_ident key_t
     n->u.mapd.value_type = value_type;
     n->u.mapd.ncites = nm_b_cites(cites, &n->u.mapd.cites);
     int k = entries ? entries->n : 0;
-    n->u.mapd.entries = nm_alloc(sizeof(nm_map_entry) * (size_t)(k + 1));
+    n->u.mapd.entries = nm_b_alloc(sizeof(nm_map_entry) * (size_t)(k + 1));
     for (int i = 0; i < k; i++)
         n->u.mapd.entries[i] = *(nm_map_entry *)entries->items[i];
     n->u.mapd.nentries = k;
@@ -286,7 +354,7 @@ nm_node *nm_b_param(nm_diags *ds, nm_span span, nm_ident name, nm_ident type, nm
 
 nm_param_decl *nm_b_param_decl(nm_ident name, nm_ident type)
 {
-    nm_param_decl *p = nm_alloc(sizeof *p);
+    nm_param_decl *p = nm_b_alloc(sizeof *p);
     p->name = name;
     p->type = type;
     return p;
@@ -294,12 +362,13 @@ nm_param_decl *nm_b_param_decl(nm_ident name, nm_ident type)
 
 nm_node *nm_b_pred(nm_span span, nm_ident name, nm_vec *params, bool is_attr,
                    nm_ident attr_type, nm_pred_mode mode, bool presumed_false,
-                   nm_vec *presume_cites, nm_labels templates)
+                   nm_vec *presume_cites, const nm_labels *given)
 {
+    nm_labels templates = labels_of(given);
     nm_node *n = nm_node_new(NM_N_PRED, span);
     n->u.pred.name = name;
     int k = params ? params->n : 0;
-    n->u.pred.params = nm_alloc(sizeof(nm_param_decl) * (size_t)(k + 1));
+    n->u.pred.params = nm_b_alloc(sizeof(nm_param_decl) * (size_t)(k + 1));
     for (int i = 0; i < k; i++)
         n->u.pred.params[i] = *(nm_param_decl *)params->items[i];
     n->u.pred.nparams = k;
@@ -325,17 +394,18 @@ nm_node *nm_b_fact(nm_node_kind kind, nm_span span, nm_node *atom, bool negated,
     return n;
 }
 
-nm_node *nm_b_rule(nm_diags *ds, nm_span span, nm_ident label, nm_vec *cites, nm_window w,
-                   nm_vec *exception_to, nm_node *head, bool head_negated, nm_node *body,
-                   nm_node *unless)
+nm_node *nm_b_rule(nm_diags *ds, nm_span span, nm_ident label, nm_vec *cites,
+                   const nm_window *window, nm_vec *exception_to, nm_node *head,
+                   bool head_negated, nm_node *body, nm_node *unless)
 {
+    nm_window w = window_of(window);
     nm_node *n = nm_node_new(NM_N_RULE, span);
     n->u.rule.label = label;
     n->u.rule.ncites = nm_b_cites(cites, &n->u.rule.cites);
     n->u.rule.from = w.from;
     n->u.rule.until = w.until;
     int k = exception_to ? exception_to->n : 0;
-    n->u.rule.exception_to = nm_alloc(sizeof(nm_ident) * (size_t)(k + 1));
+    n->u.rule.exception_to = nm_b_alloc(sizeof(nm_ident) * (size_t)(k + 1));
     for (int i = 0; i < k; i++)
         n->u.rule.exception_to[i] = *(nm_ident *)exception_to->items[i];
     n->u.rule.nexc = k;
@@ -415,7 +485,7 @@ nm_node *nm_b_cite(nm_span span, nm_citation *c)
 static nm_node **array_of(nm_vec *v, int *count)
 {
     int k = v ? v->n : 0;
-    nm_node **a = nm_alloc(sizeof *a * (size_t)(k + 1));
+    nm_node **a = nm_b_alloc(sizeof *a * (size_t)(k + 1));
     for (int i = 0; i < k; i++)
         a[i] = v->items[i];
     *count = k;
@@ -553,8 +623,10 @@ static void children(const nm_node *n, nm_vec *out)
 int nm_ast_depth(const nm_node *root)
 {
     /* Explicit stack of (node, depth) so that a degenerate tree cannot overflow the
-     * C stack; depths travel as tagged integers in a second vector. */
-    nm_vec nodes = {0}, depths = {0}, kids = {0};
+     * C stack; depths travel as tagged integers in a second vector. Both start in
+     * local storage: most declarations are shallow, and this runs for every one. */
+    void *node_slots[64], *depth_slots[64];
+    nm_vec nodes = {node_slots, 0, 64}, depths = {depth_slots, 0, 64};
     int max = 0;
     nm_vec_push(&nodes, (void *)root);
     nm_vec_push(&depths, (void *)(intptr_t)1);
@@ -563,12 +635,10 @@ int nm_ast_depth(const nm_node *root)
         int d = (int)(intptr_t)depths.items[--depths.n];
         if (d > max)
             max = d;
-        kids.n = 0;
-        children(n, &kids);
-        for (int i = 0; i < kids.n; i++) {
-            nm_vec_push(&nodes, kids.items[i]);
+        int first = nodes.n;
+        children(n, &nodes);
+        for (int i = first; i < nodes.n; i++)
             nm_vec_push(&depths, (void *)(intptr_t)(d + 1));
-        }
     }
     return max;
 }

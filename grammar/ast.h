@@ -1,7 +1,7 @@
 /* ast.h — the syntax tree the parser builds and the checker reads.
  * The grammar only builds these nodes (with a source span on every node); names,
  * types and meaning are resolved by engine/check. Node kinds come from one X-macro
- * list. All nodes are allocated with nm_alloc (libgc). */
+ * list. A parse allocates its tree in one collected arena (mem.h, nm_arena). */
 #ifndef NM_AST_H
 #define NM_AST_H
 
@@ -177,6 +177,9 @@ typedef struct nm_map_entry {
     nm_span span;
 } nm_map_entry;
 
+/* A node has room for the member of `u` that its kind uses (the kinds' comments
+ * above), not for the whole union: read only that member, and never copy a node by
+ * value. */
 struct nm_node {
     nm_node_kind kind;
     nm_span span;
@@ -338,6 +341,7 @@ typedef struct nm_ast_file {
     nm_vec comments;        /* nm_comment*, in source order */
 } nm_ast_file;
 
+/* A zeroed node of `kind`, sized for it (see struct nm_node). */
 nm_node *nm_node_new(nm_node_kind kind, nm_span span);
 
 /* Writes an S-expression of the tree, for tests and `norma check --dump-ast`:

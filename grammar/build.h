@@ -19,16 +19,22 @@ typedef struct nm_durlit {
     nm_dur_unit unit;
 } nm_durlit;
 
-/* Optional `in_force D [until D]` window. */
+/* An `in_force D [until D]` window; builders take a pointer, NULL when absent. */
 typedef struct nm_window {
     nm_date_lit from, until;
 } nm_window;
 
-/* Optional zh/en labels or templates. */
+/* zh/en labels or templates; builders take a pointer, NULL when absent. */
 typedef struct nm_labels {
     const char *zh, *en;
     nm_span zh_span, en_span;
 } nm_labels;
+
+/* Builders allocate from `a` (NULL: each object with nm_alloc) until the next call;
+ * returns the arena used before. nm_parse sets one for the whole tree of a file. */
+nm_arena *nm_b_use_arena(nm_arena *a);
+/* Zeroed, scanned memory from the current arena: for everything a tree holds. */
+void *nm_b_alloc(size_t size);
 
 nm_partlist nm_b_parts_cat(nm_partlist a, nm_partlist b);
 nm_partlist nm_b_section(const char *text, nm_span span);
@@ -41,11 +47,11 @@ int nm_b_cites(nm_vec *v, nm_citation **out);
 
 nm_node *nm_b_named(nm_node_kind kind, nm_span span, nm_ident name);
 nm_node *nm_b_source(nm_span span, nm_ident name, const char *title, const char *doc_id,
-                     nm_ident rank, nm_window w, nm_vec *articles);
-nm_node *nm_b_article(nm_diags *ds, nm_span span, nm_partlist parts, nm_window w,
+                     nm_ident rank, const nm_window *w, nm_vec *articles);
+nm_node *nm_b_article(nm_diags *ds, nm_span span, nm_partlist parts, const nm_window *w,
                       nm_partlist *renumbered, nm_date_lit renumber_from, const char *text);
 nm_node *nm_b_articles(nm_diags *ds, nm_span span, nm_partlist first, nm_partlist last);
-nm_member *nm_b_member(nm_span span, nm_ident name, nm_labels labels);
+nm_member *nm_b_member(nm_span span, nm_ident name, const nm_labels *labels);
 nm_node *nm_b_enum(nm_node_kind kind, nm_span span, nm_ident name, nm_vec *cites,
                    nm_vec *members);
 nm_node *nm_b_entity(nm_span span, nm_ident name, nm_entity_kind kind, const char *label);
@@ -61,12 +67,12 @@ nm_node *nm_b_param(nm_diags *ds, nm_span span, nm_ident name, nm_ident type, nm
 nm_param_decl *nm_b_param_decl(nm_ident name, nm_ident type);
 nm_node *nm_b_pred(nm_span span, nm_ident name, nm_vec *params, bool is_attr,
                    nm_ident attr_type, nm_pred_mode mode, bool presumed_false,
-                   nm_vec *presume_cites, nm_labels templates);
+                   nm_vec *presume_cites, const nm_labels *templates);
 nm_node *nm_b_fact(nm_node_kind kind, nm_span span, nm_node *atom, bool negated,
                    nm_date_lit on);
-nm_node *nm_b_rule(nm_diags *ds, nm_span span, nm_ident label, nm_vec *cites, nm_window w,
-                   nm_vec *exception_to, nm_node *head, bool head_negated, nm_node *body,
-                   nm_node *unless);
+nm_node *nm_b_rule(nm_diags *ds, nm_span span, nm_ident label, nm_vec *cites,
+                   const nm_window *w, nm_vec *exception_to, nm_node *head,
+                   bool head_negated, nm_node *body, nm_node *unless);
 nm_node *nm_b_case(nm_span span, nm_ident name, const char *title, const char *ref,
                    nm_date_lit decided, nm_vec *items);
 nm_node *nm_b_expect(nm_span span, nm_expect_kind what, nm_node *atom, nm_citation *by,

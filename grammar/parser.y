@@ -24,6 +24,17 @@
 %code requires {
 #include "build.h"
 typedef struct nm_parser nm_parser;
+/* `renumbered PARTS from DATE` of an article. */
+struct nm_renum {
+    nm_partlist parts;
+    nm_date_lit from;
+};
+/* `explained "FILE" [lang L]` of an expectation. */
+struct nm_explained {
+    const char *text;
+    nm_span span;
+    nm_ident lang;
+};
 }
 
 %code provides {
@@ -33,6 +44,13 @@ typedef struct nm_lexq {
     NM_YYSTYPE val;
     nm_span loc;
 } nm_lexq;
+
+/* An identifier's text as first read, for the lexer's table of spellings. */
+typedef struct nm_lexname {
+    const char *text;
+    size_t len;
+    uint32_t hash;
+} nm_lexname;
 
 /* The parse context: the lexer's state, the token queue (layout tokens are queued
  * before the token that triggers them), and the result. Allocated with nm_alloc. */
@@ -68,6 +86,10 @@ struct nm_parser {
     bool eof;
     int lex_error_line;     /* the last line the lexer reported an error on */
     int tab_line;           /* the last line with a tab in its indentation */
+    /* identifiers read so far, so that each spelling is copied once */
+    nm_lexname *names;      /* open addressing; text NULL = empty */
+    int nnames, capnames;
+    nm_arena arena;         /* the tree's nodes, lists and citation parts */
 };
 
 void nm_lex_begin(nm_parser *p);
@@ -86,19 +108,27 @@ static nm_vec *vec1(void *x);
 static nm_vec *vpush(nm_vec *v, void *x);
 static nm_ident ident_text(const char *text, nm_span span);
 static nm_date_lit no_date(void);
-static nm_labels no_labels(void);
+static nm_labels *new_labels(void);
 static nm_span zw(nm_span after);
 
 #define DS (p->diags)
 /* Error recovery at the end of a line: resume reporting, and drop the indented block
  * that a broken header may have opened. */
 #define RECOVERED() do { yyerrok; p->skip = 1; } while (0)
-#define YYLLOC_DEFAULT(Cur, Rhs, N)                        \
-    do {                                                   \
-        if (N)                                             \
-            (Cur) = nm_span_join(YYRHSLOC(Rhs, 1), YYRHSLOC(Rhs, N)); \
-        else                                               \
-            (Cur) = zw(YYRHSLOC(Rhs, 0));                  \
+/* nm_span_join of the first and last symbols, written out: it runs for every
+ * reduction. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                    \
+    do {                                                               \
+        if (N) {                                                       \
+            (Cur) = YYRHSLOC(Rhs, 1);                                  \
+            if (YYRHSLOC(Rhs, N).end_off > (Cur).end_off) {            \
+                (Cur).end_line = YYRHSLOC(Rhs, N).end_line;            \
+                (Cur).end_col = YYRHSLOC(Rhs, N).end_col;              \
+                (Cur).end_off = YYRHSLOC(Rhs, N).end_off;              \
+            }                                                          \
+        } else {                                                       \
+            (Cur) = zw(YYRHSLOC(Rhs, 0));                              \
+        }                                                              \
     } while (0)
 }
 
@@ -111,6 +141,9 @@ static nm_span zw(nm_span after);
 %expect 0
 %param {nm_parser *p}
 
+/* Every shift and reduction copies a value, and the lexer queues one per token: the
+ * union stays small (56 bytes), and the rare large values (windows, labels,
+ * renumbering, `explained`) are pointers, NULL when absent. */
 %union {
     nm_node *node;
     nm_vec *vec;
@@ -120,15 +153,15 @@ static nm_span zw(nm_span after);
     nm_durlit dur;
     nm_partlist parts;
     nm_citation *cite;
-    nm_window window;
-    nm_labels labels;
+    nm_window *window;
+    nm_labels *labels;
     nm_member *member;
     nm_map_entry *entry;
     nm_param_decl *pdecl;
     struct { nm_pred_mode mode; bool presumed; nm_vec *cites; } mode;
     struct { nm_node *atom; bool neg; } head;
-    struct { nm_partlist *parts; nm_date_lit from; } renum;
-    struct { const char *text; nm_span span; nm_ident lang; } explained;
+    struct nm_renum *renum;
+    struct nm_explained *explained;
     int ival;
     nm_op op;
 }
@@ -171,7 +204,7 @@ static nm_span zw(nm_span after);
 %precedence UMINUS
 
 %type <node> decl block_decl source_head source_item fact fact_body param entity
-%type <node> expr primary atom case_item case_stmt opt_if opt_unless
+%type <node> expr atom case_item case_stmt opt_if opt_unless
 %type <vec> source_items cites nonempty_cites members enum_body tier_members map_body
 %type <vec> map_entries table_body table_entries expr_list opt_expr_list opt_args
 %type <vec> opt_params param_decls opt_exception label_list case_items opt_set
@@ -311,10 +344,10 @@ citparts:
   ;
 
 window:
-    %empty                      { $$.from = no_date(); $$.until = no_date(); }
-  | IN_FORCE DATE               { $$.from = $2; $$.until = no_date(); }
-  | IN_FORCE DATE UNTIL DATE    { $$.from = $2; $$.until = $4; }
-  | UNTIL DATE                  { $$.from = no_date(); $$.until = $2; }
+    %empty                      { $$ = NULL; }
+  | IN_FORCE DATE               { $$ = nm_b_alloc(sizeof *$$); $$->from = $2; }
+  | IN_FORCE DATE UNTIL DATE    { $$ = nm_b_alloc(sizeof *$$); $$->from = $2; $$->until = $4; }
+  | UNTIL DATE                  { $$ = nm_b_alloc(sizeof *$$); $$->until = $2; }
   ;
 
 /* ---- sources ---- */
@@ -339,17 +372,17 @@ source_items:
 source_item:
     ARTICLE cit_ref window opt_renumbered opt_text NEWLINE
                                 { $$ = nm_b_article(DS, nm_span_join(@1, @5), $2, $3,
-                                                    $4.parts, $4.from, $5); }
+                                                    $4 ? &$4->parts : NULL,
+                                                    $4 ? $4->from : no_date(), $5); }
   | ARTICLES citparts DOTDOT citparts NEWLINE
                                 { $$ = nm_b_articles(DS, nm_span_join(@1, @4), $2, $4); }
   | error NEWLINE               { RECOVERED(); $$ = NULL; }
   ;
 
 opt_renumbered:
-    %empty                      { $$.parts = NULL; $$.from = no_date(); }
+    %empty                      { $$ = NULL; }
   | RENUMBERED citparts FROM DATE
-                                { $$.parts = nm_alloc(sizeof(nm_partlist));
-                                  *$$.parts = $2; $$.from = $4; }
+                                { $$ = nm_b_alloc(sizeof *$$); $$->parts = $2; $$->from = $4; }
   ;
 
 opt_text: %empty { $$ = NULL; } | TEXT STRING { $$ = $2; } ;
@@ -373,19 +406,19 @@ member:
 
 labels:
     zh_en
-  | STRING                      { $$ = no_labels(); $$.zh = $1; $$.zh_span = @1; }
-  | STRING EN STRING            { $$ = no_labels(); $$.zh = $1; $$.zh_span = @1;
-                                  $$.en = $3; $$.en_span = @3; }
+  | STRING                      { $$ = new_labels(); $$->zh = $1; $$->zh_span = @1; }
+  | STRING EN STRING            { $$ = new_labels(); $$->zh = $1; $$->zh_span = @1;
+                                  $$->en = $3; $$->en_span = @3; }
   ;
 
 zh_en:
-    %empty                      { $$ = no_labels(); }
-  | ZH STRING                   { $$ = no_labels(); $$.zh = $2; $$.zh_span = @2; }
-  | EN STRING                   { $$ = no_labels(); $$.en = $2; $$.en_span = @2; }
-  | ZH STRING EN STRING         { $$ = no_labels(); $$.zh = $2; $$.zh_span = @2;
-                                  $$.en = $4; $$.en_span = @4; }
-  | EN STRING ZH STRING         { $$ = no_labels(); $$.en = $2; $$.en_span = @2;
-                                  $$.zh = $4; $$.zh_span = @4; }
+    %empty                      { $$ = NULL; }
+  | ZH STRING                   { $$ = new_labels(); $$->zh = $2; $$->zh_span = @2; }
+  | EN STRING                   { $$ = new_labels(); $$->en = $2; $$->en_span = @2; }
+  | ZH STRING EN STRING         { $$ = new_labels(); $$->zh = $2; $$->zh_span = @2;
+                                  $$->en = $4; $$->en_span = @4; }
+  | EN STRING ZH STRING         { $$ = new_labels(); $$->en = $2; $$->en_span = @2;
+                                  $$->zh = $4; $$->zh_span = @4; }
   ;
 
 tier_members:
@@ -498,8 +531,8 @@ opt_exception:
   ;
 
 label_list:
-    IDENT                       { nm_ident *l = nm_alloc(sizeof *l); *l = $1; $$ = vec1(l); }
-  | label_list ',' IDENT        { nm_ident *l = nm_alloc(sizeof *l); *l = $3; $$ = vpush($1, l); }
+    IDENT                       { nm_ident *l = nm_b_alloc(sizeof *l); *l = $1; $$ = vec1(l); }
+  | label_list ',' IDENT        { nm_ident *l = nm_b_alloc(sizeof *l); *l = $3; $$ = vpush($1, l); }
   ;
 
 head:
@@ -532,8 +565,9 @@ case_stmt:
   | FOUND atom                  { $$ = nm_b_fact(NM_N_FOUND, @$, $2, false, no_date()); }
   | FOUND NOT atom              { $$ = nm_b_fact(NM_N_FOUND, @$, $3, true, no_date()); }
   | EXPECT expect_kind atom opt_by opt_explained
-                                { $$ = nm_b_expect(@$, (nm_expect_kind)$2, $3, $4, $5.text,
-                                                   $5.span, $5.lang); }
+                                { $$ = nm_b_expect(@$, (nm_expect_kind)$2, $3, $4,
+                                                   $5 ? $5->text : NULL, $5 ? $5->span : @5,
+                                                   $5 ? $5->lang : ident_text("", @5)); }
   ;
 
 expect_kind:
@@ -545,8 +579,9 @@ expect_kind:
 opt_by: %empty { $$ = NULL; } | BY citation { $$ = $2; } ;
 
 opt_explained:
-    %empty                      { $$.text = NULL; $$.span = @$; $$.lang = ident_text("", @$); }
-  | EXPLAINED STRING opt_lang   { $$.text = $2; $$.span = @2; $$.lang = $3; }
+    %empty                      { $$ = NULL; }
+  | EXPLAINED STRING opt_lang   { $$ = nm_b_alloc(sizeof *$$); $$->text = $2; $$->span = @2;
+                                  $$->lang = $3; }
   ;
 
 opt_lang:
@@ -573,20 +608,9 @@ expr:
   | expr '*' expr               { $$ = nm_b_binop(DS, NM_N_ARITH, NM_OP_MUL, @$, $1, $3); }
   | expr '/' expr               { $$ = nm_b_binop(DS, NM_N_ARITH, NM_OP_DIV, @$, $1, $3); }
   | '-' expr %prec UMINUS       { $$ = nm_b_unop(DS, NM_N_NEG, @$, $2); }
-  | primary
-  ;
-
-cmp_op:
-    '='                         { $$ = NM_OP_EQ; }
-  | NE                          { $$ = NM_OP_NE; }
-  | '<'                         { $$ = NM_OP_LT; }
-  | LE                          { $$ = NM_OP_LE; }
-  | '>'                         { $$ = NM_OP_GT; }
-  | GE                          { $$ = NM_OP_GE; }
-  ;
-
-primary:
-    atom
+  /* operands, written here rather than as a `primary` of their own: one reduction
+   * fewer for every operand */
+  | atom
   | IDENT                       { $$ = nm_b_named(NM_N_NAME, @$, $1); }
   | WILDCARD                    { $$ = nm_node_new(NM_N_WILDCARD, @$); }
   | INT                         { $$ = nm_b_lit(NM_N_INT, @$, $1); }
@@ -601,6 +625,15 @@ primary:
   | '(' expr ')'                { $$ = $2; }
   | agg_op '(' expr_list FOR expr ')'
                                 { $$ = nm_b_agg(DS, @$, (nm_agg_op)$1, $3, $5); }
+  ;
+
+cmp_op:
+    '='                         { $$ = NM_OP_EQ; }
+  | NE                          { $$ = NM_OP_NE; }
+  | '<'                         { $$ = NM_OP_LT; }
+  | LE                          { $$ = NM_OP_LE; }
+  | '>'                         { $$ = NM_OP_GT; }
+  | GE                          { $$ = NM_OP_GE; }
   ;
 
 agg_op:
@@ -631,11 +664,20 @@ opt_expr_list:
 
 static nm_vec *vec1(void *x) { return vpush(NULL, x); }
 
+/* nm_vec_push, in the tree's arena. */
 static nm_vec *vpush(nm_vec *v, void *x)
 {
     if (!v)
-        v = nm_alloc(sizeof *v);
-    nm_vec_push(v, x);
+        v = nm_b_alloc(sizeof *v);
+    if (v->n == v->cap) {
+        int cap = v->cap ? 2 * v->cap : 4;
+        void **items = nm_b_alloc(sizeof *items * (size_t)cap);
+        if (v->n)
+            memcpy(items, v->items, sizeof *items * (size_t)v->n);
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->n++] = x;
     return v;
 }
 
@@ -651,11 +693,7 @@ static nm_date_lit no_date(void)
     return d;
 }
 
-static nm_labels no_labels(void)
-{
-    nm_labels l = {0};
-    return l;
-}
+static nm_labels *new_labels(void) { return nm_b_alloc(sizeof(nm_labels)); }
 
 /* The zero-width span just after `after`. */
 static nm_span zw(nm_span after)
@@ -775,8 +813,10 @@ nm_ast_file *nm_parse(const nm_srcfile *src, nm_diags *diags, int max_depth)
     p->max_depth = max_depth > 0 ? max_depth : 1000;
     p->file = nm_alloc(sizeof *p->file);
     p->file->src = src;
+    nm_arena *outer = nm_b_use_arena(&p->arena);
     nm_lex_begin(p);
     nm_yyparse(p);
     nm_lex_end(p);
+    nm_b_use_arena(outer);
     return p->file;
 }
