@@ -106,7 +106,7 @@ bool nm_date_add_weeks(nm_date date, int64_t n, nm_date *out)
     return nm_date_add_days(date, days, out);
 }
 
-bool nm_date_add_months(nm_date date, int64_t n, nm_date *out)
+static bool add_months(nm_date date, int64_t n, nm_date *out)
 {
     int y, m, d;
     nm_date_to_ymd(date, &y, &m, &d);
@@ -120,6 +120,27 @@ bool nm_date_add_months(nm_date date, int64_t n, nm_date *out)
     int last = nm_date_days_in_month(ty, tm);
     *out = days_from_civil(ty, tm, d < last ? d : last) + RD_UNIX_EPOCH;
     return true;
+}
+
+bool nm_date_add_months(nm_date date, int64_t n, nm_date *out)
+{
+    /* The last sum, per thread — why: the evaluator asks for one bound over and over
+     * (`d within 2 years after dl` for every item of an aggregate while dl stays), and
+     * the two calendar conversions cost more than the rest of such a test. */
+    static _Thread_local struct {
+        nm_date date, sum;
+        int64_t n;
+        bool known, ok;
+    } last;
+    if (!last.known || last.date != date || last.n != n) {
+        last.date = date;
+        last.n = n;
+        last.ok = add_months(date, n, &last.sum);
+        last.known = true;
+    }
+    if (last.ok)
+        *out = last.sum;
+    return last.ok;
 }
 
 bool nm_date_add_years(nm_date date, int64_t n, nm_date *out)

@@ -25,6 +25,19 @@ typedef struct xkey {
 
 struct xbody;
 
+/* The last index lookup of an op, reused while its key repeats — why: in a join such
+ * as same-generation's `par(x, xp) and sg(xp, yp) and par(y, yp)` the last atom's key
+ * depends only on the first rows, so it is looked up again, unchanged, for every row
+ * of the atoms between. Valid for one variant run (epoch): rows below the run's
+ * version bounds do not change during it, and the chain of a key's rows that the
+ * lookup found is only appended to (rel.h), so the saved start still walks them. */
+enum { MEMO_KEYS = 4 };
+typedef struct xmemo {
+    uint64_t epoch;
+    nm_cell key[MEMO_KEYS];
+    nm_rel_iter it;
+} xmemo;
+
 typedef struct xop {
     nm_plan_op_kind kind;
     const nm_plan_op *op;
@@ -37,6 +50,7 @@ typedef struct xop {
     int nkey, nbind, ncheck;
     xkey *key;          /* ascending column order */
     int *key_col;
+    xmemo *memo;        /* ACC_INDEX with at most MEMO_KEYS key columns, else NULL */
     int *bind_col, *bind_var;
     int *check_col, *check_var;
     /* AGG */
@@ -69,6 +83,8 @@ typedef struct xbody {
     /* (SINK_HEAD only) the last op is an atom that feeds a head of variables and
      * constants only: run_tail builds the head tuples in one loop over its rows */
     bool tail;
+    /* (tail only) per head argument: the variable it copies, or -1 for a constant */
+    int *head_var;
     /* SINK_AGG: the distinct key tuples go to tmp */
     nm_rel *tmp;
     int nkeys;
@@ -95,6 +111,7 @@ struct nm_eval {
     struct timespec start;
     nm_buf *plans;                  /* per rule */
     nm_eval_fault fault;            /* details of an arithmetic error */
+    uint64_t epoch;                 /* variant runs so far: the lookup memos' validity */
     nm_plan_join_order join_order;  /* the planner's order (a test switch) */
 };
 
@@ -325,6 +342,10 @@ static void compile_atom(nm_eval *e, const nm_plan_op *op, xop *x)
     else {
         x->access = ACC_INDEX;
         x->index = nm_rel_add_index(x->rel, op->key_mask);
+        if (op->kind == NM_OP_ATOM && x->nkey <= MEMO_KEYS) {
+            x->memo = nm_alloc_atomic(sizeof *x->memo);
+            x->memo->epoch = UINT64_MAX;    /* never an evaluator's epoch: empty */
+        }
     }
 }
 
@@ -385,6 +406,31 @@ static inline bool bind_row(const xop *x, const nm_cell *t, nm_cell *vars)
 
 static bool run(nm_eval *e, const xbody *b, int k);
 
+/* nm_rel_lookup of atom x's index, through its memo when it has one. */
+static inline void lookup(nm_eval *e, const xop *x, const nm_cell *key, nm_row lo, nm_row hi,
+                          nm_rel_iter *it)
+{
+    xmemo *m = x->memo;
+    if (!m) {
+        nm_rel_lookup(x->rel, x->index, key, lo, hi, it);
+        return;
+    }
+    bool same = m->epoch == e->epoch;
+    for (int i = 0; same && i < x->nkey; i++)
+        same = m->key[i] == key[i];
+    if (same) {
+        *it = m->it;
+        it->lo = lo;
+        it->hi = hi;
+        return;
+    }
+    nm_rel_lookup(x->rel, x->index, key, lo, hi, it);
+    m->epoch = e->epoch;
+    for (int i = 0; i < x->nkey; i++)
+        m->key[i] = key[i];
+    m->it = *it;
+}
+
 /* Records in e->fault the binding at op k of b: the named variables bound by the
  * ops before it (in slot order, which is order of first occurrence), for the note of
  * a run-time error ([sem.num]). Variables of an enclosing body of an aggregate are
@@ -432,6 +478,12 @@ static bool flush(nm_eval *e, const xbody *b)
     int n = k->n;
     k->n = 0;
     nm_rel_insert_batch(head, k->tuples, n, k->fresh, k->rows);
+    /* A repeat of a tuple first derived in this iteration compares its proof with the
+     * stored one: fetch those provenance entries (random rows) all at once. */
+    if (e->prov)
+        for (int i = 0; i < n; i++)
+            if (!k->fresh[i] && k->rows[i] >= e->hi[r->head])
+                __builtin_prefetch(&head->prov[2 * (size_t)k->rows[i]]);
     for (int i = 0; i < n; i++) {
         nm_row row = k->rows[i];
         if (k->fresh[i]) {
@@ -568,48 +620,84 @@ static bool cmp_holds(nm_plan_cmp op, int d)
     return false;
 }
 
-/* The last op of b, atom x over rows [lo, hi) (all of them when it is NULL, else those
- * of it): what run and emit do for each row, in one loop — why: in a recursive rule
- * the last join is where nearly every derivation attempt is made (10 million for
- * the transitive closure of the bench's random graph), and the recursion into run,
- * the checks of emit and the per-attempt walk over the body for the proof height
- * were a third of its cost. */
-static bool run_tail(nm_eval *e, const xbody *b, const xop *x, nm_rel_iter *it, nm_row lo,
-                     nm_row hi)
+static inline __attribute__((always_inline)) bool tail_loop(nm_eval *e, const xbody *b,
+                                                            const xop *x, nm_rel_iter *it,
+                                                            nm_row lo, nm_row hi, bool scan,
+                                                            bool pair)
 {
     const nm_plan_rule *r = b->rule;
     xsink *s = b->buf;
     const int nh = r->nhead, k = b->n - 1;
+    const int *hv = b->head_var;
     const nm_rel *rel = x->rel;
     const size_t ar = (size_t)x->arity;
     nm_cell *vars = e->vars;
+    const bool prov = e->prov;
     uint32_t base = 0;      /* the highest proof height among the earlier atoms */
-    if (e->prov)
+    if (prov)
         for (int j = 0; j < k; j++)
             if (b->ops[j].kind == NM_OP_ATOM) {
                 uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
                 if (h > base)
                     base = h;
             }
-    for (nm_row row = it ? nm_rel_iter_next(it) : lo; row != NM_ROW_NONE && row < hi;
-         row = it ? nm_rel_iter_next(it) : row + 1) {
-        if (!bind_row(x, rel->cells + row * ar, vars))
-            continue;
-        e->stats.attempts++;
+    /* A pair head over an atom without repeated variables takes each argument from
+     * the row (col0, col1) or, when an earlier op bound it, from before the loop
+     * (v0, v1): nothing after the last op reads its variables or its match. */
+    int col0 = -1, col1 = -1;
+    nm_cell v0 = 0, v1 = 0;
+    const bool direct = pair && x->ncheck == 0;
+    if (direct) {
+        for (int i = 0; i < x->nbind; i++) {
+            if (x->bind_var[i] == hv[0])
+                col0 = x->bind_col[i];
+            if (x->bind_var[i] == hv[1])
+                col1 = x->bind_col[i];
+        }
+        v0 = vars[hv[0]];
+        v1 = vars[hv[1]];
+    }
+    for (nm_row row = scan ? lo : nm_rel_iter_next(it); row != NM_ROW_NONE && row < hi;
+         row = scan ? row + 1 : nm_rel_iter_next(it)) {
+        const nm_cell *cells = rel->cells + row * ar;
         nm_cell *t = s->tuples + (size_t)s->n * (size_t)nh;
-        for (int i = 0; i < nh; i++)
-            t[i] = r->head_args[i].kind == NM_TERM_VAR ? vars[r->head_args[i].var]
-                                                        : r->head_args[i].value;
-        if (e->prov) {
+        if (direct) {
+            t[0] = col0 >= 0 ? cells[col0] : v0;
+            t[1] = col1 >= 0 ? cells[col1] : v1;
+        } else {
+            if (!bind_row(x, cells, vars))
+                continue;
+            for (int i = 0; i < nh; i++)
+                t[i] = hv[i] >= 0 ? vars[hv[i]] : r->head_args[i].value;
+        }
+        e->stats.attempts++;
+        if (prov) {
             uint32_t h = nm_rel_prov_height(rel, row);
             s->heights[s->n] = (h > base ? h : base) + 1;
         }
-        b->match[k] = row;
         /* two units of work, as emit and run's loop count one attempt */
         if ((++s->n == BATCH && flush(e, b)) || tick(e) || tick(e))
             return true;
     }
     return false;
+}
+
+/* The last op of b, atom x over rows [lo, hi) (all of them when it is NULL, else those
+ * of it): what run and emit do for each row, in one loop — why: in a recursive rule
+ * the last join is where nearly every derivation attempt is made (10 million for
+ * the transitive closure of the bench's random graph), and the recursion into run,
+ * the checks of emit and the per-attempt walk over the body for the proof height
+ * were a third of its cost. A head of two variables (closures, most derived
+ * relations) has its own copy of the loop. */
+static bool run_tail(nm_eval *e, const xbody *b, const xop *x, nm_rel_iter *it, nm_row lo,
+                     nm_row hi)
+{
+    bool pair = b->rule->nhead == 2 && b->head_var[0] >= 0 && b->head_var[1] >= 0;
+    if (!it)
+        return pair ? tail_loop(e, b, x, NULL, lo, hi, true, true)
+                    : tail_loop(e, b, x, NULL, lo, hi, true, false);
+    return pair ? tail_loop(e, b, x, it, lo, hi, false, true)
+                : tail_loop(e, b, x, it, lo, hi, false, false);
 }
 
 static bool run(nm_eval *e, const xbody *b, int k)
@@ -649,7 +737,7 @@ static bool run(nm_eval *e, const xbody *b, int k)
             return run(e, b, k + 1);
         }
         nm_rel_iter it;
-        nm_rel_lookup(rel, x->index, key, lo, hi, &it);
+        lookup(e, x, key, lo, hi, &it);
         if (tail)
             return run_tail(e, b, x, &it, lo, hi);
         for (nm_row r; (r = nm_rel_iter_next(&it)) != NM_ROW_NONE;) {
@@ -768,6 +856,12 @@ static bool plan_variant(nm_eval *e, const nm_plan_rule *r, int delta_src, const
     for (int i = 0; tail && i < r->nhead; i++)
         tail = r->head_args[i].kind == NM_TERM_VAR || r->head_args[i].kind == NM_TERM_CONST;
     out->body->tail = tail;
+    if (tail) {
+        int *hv = nm_alloc_atomic(sizeof *hv * (size_t)(r->nhead ? r->nhead : 1));
+        for (int i = 0; i < r->nhead; i++)
+            hv[i] = r->head_args[i].kind == NM_TERM_VAR ? r->head_args[i].var : -1;
+        out->body->head_var = hv;
+    }
     out->delta_rel = delta_src >= 0 ? r->body.ops[delta_src].rel : -1;
     return true;
 }
@@ -775,6 +869,7 @@ static bool plan_variant(nm_eval *e, const nm_plan_rule *r, int delta_src, const
 static bool run_variant(nm_eval *e, const variant *v)
 {
     e->rule = v->rule;
+    e->epoch++;
     return run(e, v->body, 0) || flush(e, v->body);
 }
 

@@ -1483,7 +1483,8 @@ static void why_not_into(const xctx *c, nm_x_node *parent, int pred, bool negate
             continue;
         }
         sort_rule = best->r;
-        qsort(best->tries.items, (size_t)best->tries.n, sizeof(void *), try_qcmp);
+        if (best->tries.n)
+            qsort(best->tries.items, (size_t)best->tries.n, sizeof(void *), try_qcmp);
         size_t nv = (size_t)(best->r->nvars + 1);
         bool *head_bound = nm_alloc_atomic(sizeof(bool) * nv);
         memset(head_bound, 0, sizeof(bool) * nv);

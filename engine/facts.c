@@ -1,7 +1,7 @@
 /* facts.c — fact files ([cli.facts]): reads PRED.tsv, PRED.csv and PRED.jsonl from a
  * directory after check, converts every field to a cell by the declared type of its
  * column (rejecting, never coercing, a bad field), and keeps the rows as flat cell
- * arrays that model.c inserts into each run's evaluator (facts.h).
+ * arrays that each run's relations share in place, or copy (facts.h).
  * The TSV path is the fast one: one read of the whole file, fields split in place,
  * no allocation per field, cells interned directly through the value layer. */
 #include <dirent.h>
@@ -80,9 +80,14 @@ typedef struct column {
     uint32_t cache_mask;    /* slots - 1 */
     /* DATE columns: the dates read before, by their ten bytes (dates repeat too) */
     struct date_slot *dates;
+    uint32_t dates_mask;    /* slots - 1 */
 } column;
 
-#define DATE_CACHE_SLOTS (1u << 12)
+/* Direct-mapped, 16 bytes a slot: at most 16384 slots (256 KB) a date column, so that
+ * the few thousand dates of a large file seldom evict each other (each miss parses
+ * the date and mispredicts a branch); fewer for a small file (see name_cache_new). */
+#define DATE_CACHE_SLOTS (1u << 14)
+#define DATE_CACHE_MIN_SLOTS 64u
 
 typedef struct date_slot {
     uint64_t head;          /* bytes 0..7 of YYYY-MM-DD */
@@ -174,6 +179,17 @@ static void name_cache_new(const loader *L, column *c)
     c->cache = nm_alloc_atomic(sizeof(name_slot) * slots);
     memset(c->cache, 0, sizeof(name_slot) * slots);
     c->cache_mask = slots - 1;
+}
+
+/* Column c's date cache, sized for the file (see DATE_CACHE_SLOTS). */
+static void date_cache_new(const loader *L, column *c)
+{
+    uint32_t slots = DATE_CACHE_MIN_SLOTS;
+    while (slots < DATE_CACHE_SLOTS && (size_t)slots * 64 < L->len)
+        slots *= 2;
+    c->dates = nm_alloc_atomic(sizeof(date_slot) * slots);
+    memset(c->dates, 0, sizeof(date_slot) * slots);
+    c->dates_mask = slots - 1;
 }
 
 /* ---- entities ---------------------------------------------------------------------- */
@@ -498,9 +514,11 @@ static bool convert_entity(loader *L, column *c, const char *s, size_t n, size_t
 }
 
 /* The common cases of convert, inline in the row loop: a field that converts without
- * error and needs no table but the column's caches. False: not handled here (take
- * convert, which gives the same cell for any field handled here). */
-static inline bool convert_fast(column *c, const char *s, size_t n, nm_cell *out)
+ * error and needs no table but the column's caches. `hash` is name_hash(s, n) for a
+ * name column with a cache and 0 < n <= NAME_MAX_CACHED (prefetch_batch computed it),
+ * else unused. False: not handled here (take convert, which gives the same cell for
+ * any field handled here). */
+static inline bool convert_fast(column *c, const char *s, size_t n, uint64_t hash, nm_cell *out)
 {
     switch (c->kind) {
     case COL_INT: {
@@ -524,12 +542,10 @@ static inline bool convert_fast(column *c, const char *s, size_t n, nm_cell *out
         uint64_t head = load64(s);
         uint16_t tail;
         memcpy(&tail, s + 8, 2);
-        if (!c->dates) {
-            c->dates = nm_alloc_atomic(sizeof(date_slot) * DATE_CACHE_SLOTS);
-            memset(c->dates, 0, sizeof(date_slot) * DATE_CACHE_SLOTS);
-        }
+        if (!c->dates)
+            return false;
         uint64_t h = (head ^ (uint64_t)tail * UINT64_C(0x9e3779b97f4a7c15)) * UINT64_C(0xff51afd7ed558ccd);
-        date_slot *d = &c->dates[h >> (64 - 12)];
+        date_slot *d = &c->dates[(h >> 40) & c->dates_mask];
         if (!d->used || d->head != head || d->tail != tail) {
             nm_date v;
             if (!nm_date_parse(s, n, &v))
@@ -547,7 +563,7 @@ static inline bool convert_fast(column *c, const char *s, size_t n, nm_cell *out
     case COL_PARTY: {
         if (!c->cache || n == 0 || n > NAME_MAX_CACHED)
             return false;
-        const name_slot *slot = &c->cache[name_hash(s, n) & c->cache_mask];
+        const name_slot *slot = &c->cache[hash & c->cache_mask];
         if (slot->cell == NM_CELL_NONE || slot->len != n || !bytes_eq(slot->bytes, s, n))
             return false;
         *out = slot->cell;
@@ -891,8 +907,10 @@ static bool is_name_col(col_kind k)
            k == COL_DECLARED || k == COL_PARTY;
 }
 
+/* Also sets fh[b * maxf + j], the name_hash of each field of a name column that
+ * convert_fast looks up in the column's cache (see there). */
 static void prefetch_batch(loader *L, const tsv_line *lines, int nb, const size_t *fo,
-                           const size_t *fe, int maxf)
+                           const size_t *fe, uint64_t *fh, int maxf)
 {
     const char *t = L->text;
     for (int j = 0; j < L->ncols; j++) {
@@ -907,8 +925,10 @@ static void prefetch_batch(loader *L, const tsv_line *lines, int nb, const size_
             continue;
         for (int b = 0; b < nb; b++) {
             size_t n = fe[b * maxf + j] - fo[b * maxf + j];
-            if (lines[b].k == L->ncols && n > 0 && n <= NAME_MAX_CACHED)
-                __builtin_prefetch(&c->cache[name_hash(t + fo[b * maxf + j], n) & c->cache_mask]);
+            if (lines[b].k == L->ncols && n > 0 && n <= NAME_MAX_CACHED) {
+                fh[b * maxf + j] = name_hash(t + fo[b * maxf + j], n);
+                __builtin_prefetch(&c->cache[fh[b * maxf + j] & c->cache_mask]);
+            }
         }
     }
     for (int j = 0; j < L->ncols; j++) {
@@ -922,7 +942,7 @@ static void prefetch_batch(loader *L, const tsv_line *lines, int nb, const size_
             size_t n = fe[b * maxf + j] - fo[b * maxf + j];
             if (n == 0 || n > NAME_MAX_CACHED)
                 continue;
-            const name_slot *slot = &c->cache[name_hash(s, n) & c->cache_mask];
+            const name_slot *slot = &c->cache[fh[b * maxf + j] & c->cache_mask];
             if (slot->cell == NM_CELL_NONE || slot->len != n || !bytes_eq(slot->bytes, s, n))
                 nm_val_prefetch(NM_VAL_ENTITY, s, n);
         }
@@ -937,11 +957,15 @@ static void load_tsv(loader *L)
     int maxf = L->arity + 2;        /* fields remembered per line; more are only counted */
     size_t *fo_all = nm_alloc_atomic(sizeof(size_t) * (size_t)maxf * TSV_BATCH);
     size_t *fe_all = nm_alloc_atomic(sizeof(size_t) * (size_t)maxf * TSV_BATCH);
+    uint64_t *fh_all = nm_alloc_atomic(sizeof(uint64_t) * (size_t)maxf * TSV_BATCH);
     tsv_line lines[TSV_BATCH];
     seps S = {.t = t, .len = L->len, .next = pos};
-    for (int j = 0; j < L->arity; j++)
+    for (int j = 0; j < L->arity; j++) {
         if (is_name_col(L->cols[j].kind) && !L->cols[j].cache)
             name_cache_new(L, &L->cols[j]);
+        if (L->cols[j].kind == COL_DATE && !L->cols[j].dates)
+            date_cache_new(L, &L->cols[j]);
+    }
     while (pos < L->len && !L->stopped) {
         /* split up to a batch of lines (the header alone) at tabs, each up to its '\n'
          * (or the end of the file) */
@@ -970,9 +994,10 @@ static void load_tsv(loader *L)
             p = lines[nb].next;
         }
         if (!header)
-            prefetch_batch(L, lines, nb, fo_all, fe_all, maxf);
+            prefetch_batch(L, lines, nb, fo_all, fe_all, fh_all, maxf);
         for (int b = 0; b < nb && !L->stopped; b++) {
             const size_t *fo = fo_all + (size_t)b * maxf, *fe = fe_all + (size_t)b * maxf;
+            const uint64_t *fh = fh_all + (size_t)b * maxf;
             size_t end = lines[b].end, next = lines[b].next;
             int k = lines[b].k;
             pos = next;
@@ -1003,7 +1028,7 @@ static void load_tsv(loader *L)
                 bool ok = true;
                 for (int j = 0; j < k; j++) {
                     size_t fn = fe[j] - fo[j];
-                    if (!convert_fast(&L->cols[j], t + fo[j], fn, &L->row[j]))
+                    if (!convert_fast(&L->cols[j], t + fo[j], fn, fh[j], &L->row[j]))
                         ok = convert(L, &L->cols[j], t + fo[j], fn, fo[j], fn, &L->row[j]) && ok;
                 }
                 if (ok)
@@ -1594,7 +1619,8 @@ bool nm_engine_load_facts_dir(nm_engine *e, const char *dir)
             nm_vec_push(&names, nm_strdup(de->d_name));
     }
     closedir(d);
-    qsort(names.items, (size_t)names.n, sizeof(char *), cmp_str);
+    if (names.n)    /* names.items is NULL when empty: qsort must not see it */
+        qsort(names.items, (size_t)names.n, sizeof(char *), cmp_str);
     if (!e->facts)
         e->facts = nm_alloc(sizeof(nm_factset));
     nm_factset *fs = e->facts;
@@ -1670,38 +1696,64 @@ bool nm_engine_load_facts_dir(nm_engine *e, const char *dir)
 
 #define BATCH 256
 
-static void insert_rows(nm_rel *r, const nm_cell *rows, size_t n, int arity, const nm_rel *unless)
+/* Makes the table's rows[0, *n) those of r, which were inserted from them into an empty
+ * relation: the same rows less the repeats. Rows before the first repeat stay as they
+ * are, untouched — relations that share this array hold only rows before it (they
+ * share only rows without a repeat), so none sees a row change. */
+static void drop_repeats(nm_cell *rows, size_t *n, const nm_rel *r)
+{
+    size_t w = (size_t)r->arity, kept = nm_rel_size(r), first = 0;
+    while (first < kept && memcmp(rows + first * w, nm_rel_row(r, (nm_row)first), w * sizeof(nm_cell)) == 0)
+        first++;
+    if (first < kept)
+        memcpy(rows + first * w, nm_rel_row(r, (nm_row)first), (kept - first) * w * sizeof(nm_cell));
+    *n = kept;
+}
+
+/* Puts the *n rows of a table into r, skipping those in `unless` (may be NULL). An
+ * empty r with nothing to skip shares the table's array (nm_rel_share_rows) instead
+ * of copying it — why: a fact file of millions of rows would otherwise be held twice
+ * per run, and copying it was most of the cost of loading it into a run. When the
+ * table repeats a row, r is filled by inserting (which drops the repeats), and the
+ * table then keeps r's rows, the first of each in file order, so that the next run
+ * can share them. */
+static void insert_rows(nm_rel *r, nm_cell *rows, size_t *n, int arity, const nm_rel *unless)
 {
     bool fresh[BATCH];
     nm_row ids[BATCH];
     if (arity == 0) {
-        if (n && !(unless && nm_rel_size(unless)))
+        if (*n && !(unless && nm_rel_size(unless)))
             nm_rel_insert(r, rows, NULL);
         return;
     }
     if (unless && nm_rel_size(unless) == 0)
         unless = NULL;
     if (!unless) {
-        nm_rel_reserve(r, nm_rel_size(r) + n);
-        for (size_t i = 0; i < n; i += BATCH) {
-            int k = (int)(n - i < BATCH ? n - i : BATCH);
+        bool empty = nm_rel_size(r) == 0;
+        if (empty && nm_rel_share_rows(r, rows, *n))
+            return;
+        nm_rel_reserve(r, nm_rel_size(r) + *n);
+        for (size_t i = 0; i < *n; i += BATCH) {
+            int k = (int)(*n - i < BATCH ? *n - i : BATCH);
             nm_rel_insert_batch(r, rows + i * (size_t)arity, k, fresh, ids);
         }
+        if (empty && nm_rel_size(r) < *n)
+            drop_repeats(rows, n, r);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < *n; i++) {
         const nm_cell *t = rows + i * (size_t)arity;
         if (!nm_rel_contains(unless, t))
             nm_rel_insert(r, t, NULL);
     }
 }
 
-void nm_facts_insert_false(const nm_factset *fs, const nm_lowered *lw, nm_eval *ev)
+void nm_facts_insert_false(nm_factset *fs, const nm_lowered *lw, nm_eval *ev)
 {
     for (int i = 0; fs && i < fs->tables.n; i++) {
-        const table *t = fs->tables.items[i];
+        table *t = fs->tables.items[i];
         if (t->pred >= 0 && t->nf)
-            insert_rows(nm_eval_rel(ev, lw->pred_false_rel[t->pred]), t->frows, t->nf, t->arity, NULL);
+            insert_rows(nm_eval_rel(ev, lw->pred_false_rel[t->pred]), t->frows, &t->nf, t->arity, NULL);
     }
 }
 
@@ -1739,18 +1791,18 @@ static nm_vec domain_with_files(const nm_factset *fs, const nm_lowered *lw, int 
     return out;
 }
 
-bool nm_facts_insert_true(const nm_factset *fs, const nm_lowered *lw, nm_eval *ev, nm_buf *err)
+bool nm_facts_insert_true(nm_factset *fs, const nm_lowered *lw, nm_eval *ev, nm_buf *err)
 {
     if (!fs)
         return true;
     for (int i = 0; i < fs->tables.n; i++) {
-        const table *t = fs->tables.items[i];
+        table *t = fs->tables.items[i];
         if (t->pred < 0 || !t->n)
             continue;
         int k = t->pred;
         if (lw->pred_poss_rel[k] != lw->pred_rel[k])
-            insert_rows(nm_eval_rel(ev, lw->pred_poss_rel[k]), t->rows, t->n, t->arity, NULL);
-        insert_rows(nm_eval_rel(ev, lw->pred_rel[k]), t->rows, t->n, t->arity,
+            insert_rows(nm_eval_rel(ev, lw->pred_poss_rel[k]), t->rows, &t->n, t->arity, NULL);
+        insert_rows(nm_eval_rel(ev, lw->pred_rel[k]), t->rows, &t->n, t->arity,
                     nm_eval_rel(ev, lw->pred_false_rel[k]));
     }
     if (!fs->nnew)

@@ -14,16 +14,21 @@
 
 typedef struct nm_factset nm_factset;
 
+/* A run's relation may share a file's rows in place (nm_rel_share_rows), so rows
+ * once kept never change: loading appends, a file with errors takes back only its
+ * own rows, and the first run that finds a repeated row drops the repeats, moving
+ * only rows after the first repeat — which no relation shares (facts.c). */
+
 /* Inserts the rows stated false (open predicates, `truth` false) into C(p⁻). Call
  * before nm_lower_load_facts, so that the domain of each open predicate leaves
  * them out. fs may be NULL. */
-void nm_facts_insert_false(const nm_factset *fs, const nm_lowered *lw, nm_eval *ev);
+void nm_facts_insert_false(nm_factset *fs, const nm_lowered *lw, nm_eval *ev);
 
 /* Inserts the true rows (into P(p), and into C(p) unless also stated false: a
  * conflict) and widens the possible atoms of open predicates to the individuals the
  * files declare ([sem.open.domain]). Call after nm_lower_load_facts. False with a
  * message in err when a widened domain is too large to enumerate. fs may be NULL. */
-bool nm_facts_insert_true(const nm_factset *fs, const nm_lowered *lw, nm_eval *ev, nm_buf *err);
+bool nm_facts_insert_true(nm_factset *fs, const nm_lowered *lw, nm_eval *ev, nm_buf *err);
 
 /* The cell of `name` when a fact file declared it (an implicit individual of a
  * declared entity type, or a party of Person.tsv / Unit.tsv). fs may be NULL. */

@@ -916,8 +916,11 @@ static bool rel_remove(nm_eval *ev, int rel, const nm_cell *t)
             memcpy(keep + (size_t)k++ * w, row, sizeof(nm_cell) * w);
     }
     nm_rel_clear(r);
-    for (nm_row i = 0; i < k; i++)
-        nm_eval_add_fact(ev, rel, keep + (size_t)i * w);
+    /* r may share a fact file's rows (facts.c): inserting into it now would overwrite
+     * them, so it shares `keep` instead (distinct rows, as r's were) */
+    if (!nm_rel_share_rows(r, keep, k))
+        for (nm_row i = 0; i < k; i++)
+            nm_eval_add_fact(ev, rel, keep + (size_t)i * w);
     return true;
 }
 

@@ -7,12 +7,29 @@
 
 #include "mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* A pointer-free block for a relation's bulk arrays. Blocks of 4 MB and more are
+ * advised into transparent huge pages (where the system allows it on request). */
+static void *bulk_alloc(size_t size)
+{
+    void *p = nm_alloc_atomic(size);
+    enum { HUGE = 2u << 20 };
+    if (size >= 2 * HUGE) {
+        uintptr_t lo = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
+        uintptr_t hi = ((uintptr_t)p + size) & ~(uintptr_t)(HUGE - 1);
+        if (hi > lo)
+            madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    }
+    return p;
+}
 
 static nm_rel_slot *slots_new(uint32_t cap)
 {
-    nm_rel_slot *s = nm_alloc_atomic(sizeof *s * cap);
+    nm_rel_slot *s = bulk_alloc(sizeof *s * cap);
     memset(s, 0xff, sizeof *s * cap);
     return s;
 }
@@ -80,17 +97,17 @@ static nm_rel_slot *slots_grow(const nm_rel_slot *old, uint32_t old_mask, uint32
 static void rows_resize(nm_rel *r, nm_row cap)
 {
     size_t w = (size_t)(r->arity ? r->arity : 1);
-    nm_cell *cells = nm_alloc_atomic(sizeof(nm_cell) * cap * w);
+    nm_cell *cells = bulk_alloc(sizeof(nm_cell) * cap * w);
     memcpy(cells, r->cells, sizeof(nm_cell) * r->n * (size_t)r->arity);
     r->cells = cells;
     for (int i = 0; i < r->nidx; i++) {
         nm_rel_index *x = r->idx[i];
-        nm_row *next = nm_alloc_atomic(sizeof *next * cap);
+        nm_row *next = bulk_alloc(sizeof *next * cap);
         memcpy(next, x->next, sizeof *next * r->n);
         x->next = next;
     }
     if (r->prov) {
-        uint32_t *prov = nm_alloc_atomic(sizeof *prov * 2 * cap);
+        uint32_t *prov = bulk_alloc(sizeof *prov * 2 * cap);
         memcpy(prov, r->prov, sizeof *prov * 2 * r->n);
         r->prov = prov;
     }
@@ -171,21 +188,11 @@ static void index_add(nm_rel *r, nm_rel_index *x, nm_row row)
     }
 }
 
-static bool insert_hashed(nm_rel *r, const nm_cell *t, uint32_t h, nm_row *row)
+/* Appends tuple t (hash h, absent from the set) as a new row, its set entry at the
+ * empty slot j. Returns the row id. */
+static nm_row append_new(nm_rel *r, const nm_cell *t, uint32_t h, uint32_t j)
 {
     int k = r->arity;
-    uint32_t j = h & r->set_mask;
-    for (;;) {
-        nm_rel_slot s = r->set[j];
-        if (s.row == NM_ROW_NONE)
-            break;
-        if (s.hash == h && tuple_eq(nm_rel_row(r, s.row), t, k)) {
-            if (row)
-                *row = s.row;
-            return false;
-        }
-        j = (j + 1) & r->set_mask;
-    }
     if (r->n == r->cap)
         rows_grow(r);
     nm_row id = r->n++;
@@ -199,6 +206,41 @@ static bool insert_hashed(nm_rel *r, const nm_cell *t, uint32_t h, nm_row *row)
         index_add(r, r->idx[i], id);
     if (r->prov)
         nm_rel_set_prov(r, id, UINT32_MAX, 0);
+    return id;
+}
+
+/* Probes the set for tuple t of k cells with hash h: its row (*row) and true when
+ * present, else false and *slot = the empty slot where it would go. Inlined with a
+ * constant k where that matters (arity 2: closures and most derived relations). */
+static inline __attribute__((always_inline)) bool probe(const nm_rel *r, const nm_cell *t,
+                                                        int k, uint32_t h, nm_row *row,
+                                                        uint32_t *slot)
+{
+    uint32_t j = h & r->set_mask;
+    for (;;) {
+        nm_rel_slot s = r->set[j];
+        if (s.row == NM_ROW_NONE) {
+            *slot = j;
+            return false;
+        }
+        if (s.hash == h && tuple_eq(nm_rel_row(r, s.row), t, k)) {
+            *row = s.row;
+            return true;
+        }
+        j = (j + 1) & r->set_mask;
+    }
+}
+
+static bool insert_hashed(nm_rel *r, const nm_cell *t, uint32_t h, nm_row *row)
+{
+    nm_row found;
+    uint32_t j;
+    if (probe(r, t, r->arity, h, &found, &j)) {
+        if (row)
+            *row = found;
+        return false;
+    }
+    nm_row id = append_new(r, t, h, j);
     if (row)
         *row = id;
     return true;
@@ -209,26 +251,41 @@ bool nm_rel_insert(nm_rel *r, const nm_cell *t, nm_row *row)
     return insert_hashed(r, t, nm_rel_hash(t, r->arity), row);
 }
 
-void nm_rel_insert_batch(nm_rel *r, const nm_cell *tuples, int n, bool *fresh, nm_row *rows)
+/* nm_rel_insert_batch for k cells per tuple (a constant where inlined). */
+static inline __attribute__((always_inline)) void insert_batch_k(nm_rel *r, const nm_cell *tuples,
+                                                                 int n, int k, bool *fresh,
+                                                                 nm_row *rows)
 {
     enum { CHUNK = 64 };
-    size_t k = (size_t)r->arity;
     uint32_t h[CHUNK];
     for (int base = 0; base < n; base += CHUNK) {
         int m = n - base < CHUNK ? n - base : CHUNK;
-        const nm_cell *t = tuples + (size_t)base * k;
+        const nm_cell *t = tuples + (size_t)base * (size_t)k;
         for (int i = 0; i < m; i++) {
-            h[i] = nm_rel_hash(t + (size_t)i * k, (int)k);
+            h[i] = nm_rel_hash(t + (size_t)i * (size_t)k, k);
             __builtin_prefetch(&r->set[h[i] & r->set_mask]);
         }
         for (int i = 0; i < m; i++) {
             nm_rel_slot s = r->set[h[i] & r->set_mask];
             if (s.row != NM_ROW_NONE && s.hash == h[i])
-                __builtin_prefetch(r->cells + (size_t)s.row * k);
+                __builtin_prefetch(r->cells + (size_t)s.row * (size_t)k);
         }
-        for (int i = 0; i < m; i++)
-            fresh[base + i] = insert_hashed(r, t + (size_t)i * k, h[i], &rows[base + i]);
+        for (int i = 0; i < m; i++) {
+            const nm_cell *ti = t + (size_t)i * (size_t)k;
+            uint32_t j;
+            fresh[base + i] = !probe(r, ti, k, h[i], &rows[base + i], &j);
+            if (fresh[base + i])
+                rows[base + i] = append_new(r, ti, h[i], j);
+        }
     }
+}
+
+void nm_rel_insert_batch(nm_rel *r, const nm_cell *tuples, int n, bool *fresh, nm_row *rows)
+{
+    if (r->arity == 2)
+        insert_batch_k(r, tuples, n, 2, fresh, rows);
+    else
+        insert_batch_k(r, tuples, n, r->arity, fresh, rows);
 }
 
 nm_row nm_rel_find(const nm_rel *r, const nm_cell *t)
@@ -271,7 +328,7 @@ int nm_rel_add_index(nm_rel *r, uint64_t mask)
         cap *= 2;
     x->slots = slots_new(cap);
     x->slot_mask = cap - 1;
-    x->next = nm_alloc_atomic(sizeof *x->next * r->cap);
+    x->next = bulk_alloc(sizeof *x->next * r->cap);
     for (nm_row i = 0; i < r->n; i++)
         index_add(r, x, i);
     nm_rel_index **idx = nm_alloc(sizeof *idx * (size_t)(r->nidx + 1));
@@ -335,7 +392,7 @@ void nm_rel_enable_prov(nm_rel *r)
 {
     if (r->prov)
         return;
-    r->prov = nm_alloc_atomic(sizeof *r->prov * 2 * r->cap);
+    r->prov = bulk_alloc(sizeof *r->prov * 2 * r->cap);
     for (nm_row i = 0; i < r->n; i++)
         nm_rel_set_prov(r, i, UINT32_MAX, 0);
 }
@@ -350,4 +407,68 @@ size_t nm_rel_bytes(const nm_rel *r)
     if (r->prov)
         b += sizeof *r->prov * 2 * (size_t)r->cap;
     return b;
+}
+
+bool nm_rel_share_rows(nm_rel *r, const nm_cell *cells, size_t n)
+{
+    if (r->n != 0 || r->arity == 0 || n >= UINT32_MAX / 2)
+        return false;
+    if (n == 0) {   /* storage of its own again, in case r shared an array before */
+        rows_resize(r, 16);
+        return true;
+    }
+    /* Row i + AHEAD is hashed and its slot fetched while row i is placed — why: the set
+     * of a large file is far larger than the caches, and only so do the misses of
+     * many rows overlap. The rows are distinct but for a rare repeat, so the tuples
+     * are compared only on a full hash match. */
+    enum { AHEAD = 32 };
+    int k = r->arity;
+    uint64_t cap = (uint64_t)r->set_mask + 1;
+    while ((uint64_t)n * 4 > cap * 3)
+        cap *= 2;
+    if (cap > (uint64_t)1 << 31)
+        return false;   /* the caller's inserts abort there, as growth does */
+    nm_rel_slot *set = cap > (uint64_t)r->set_mask + 1 ? slots_new((uint32_t)cap) : r->set;
+    uint32_t mask = (uint32_t)cap - 1, h[AHEAD];
+    for (size_t i = 0; i < n && i < AHEAD; i++) {
+        h[i] = nm_rel_hash(cells + i * (size_t)k, k);
+        __builtin_prefetch(&set[h[i] & mask], 1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t hi = h[i % AHEAD];
+        if (i + AHEAD < n) {
+            uint32_t ahead = nm_rel_hash(cells + (i + AHEAD) * (size_t)k, k);
+            h[i % AHEAD] = ahead;
+            __builtin_prefetch(&set[ahead & mask], 1);
+        }
+        const nm_cell *t = cells + i * (size_t)k;
+        uint32_t j = hi & mask;
+        for (; set[j].row != NM_ROW_NONE; j = (j + 1) & mask) {
+            if (set[j].hash == hi && tuple_eq(cells + (size_t)set[j].row * (size_t)k, t, k)) {
+                if (set == r->set)
+                    memset(set, 0xff, sizeof *set * cap);
+                return false;
+            }
+        }
+        set[j].hash = hi;
+        set[j].row = (nm_row)i;
+    }
+    r->set = set;
+    r->set_mask = mask;
+    /* next[] and the provenance have room for r->cap rows; they stay r's own */
+    if (r->cap < n) {
+        for (int i = 0; i < r->nidx; i++)
+            r->idx[i]->next = bulk_alloc(sizeof(nm_row) * n);
+        if (r->prov)
+            r->prov = bulk_alloc(sizeof *r->prov * 2 * n);
+    }
+    r->cells = (nm_cell *)cells;
+    r->n = r->cap = (nm_row)n;
+    for (int i = 0; i < r->nidx; i++)
+        for (nm_row row = 0; row < r->n; row++)
+            index_add(r, r->idx[i], row);
+    if (r->prov)
+        for (nm_row row = 0; row < r->n; row++)
+            nm_rel_set_prov(r, row, UINT32_MAX, 0);
+    return true;
 }

@@ -74,6 +74,20 @@ void nm_rel_clear(nm_rel *r);
  * by doubling, copying it and rehashing each time. Indexes still grow as they fill. */
 void nm_rel_reserve(nm_rel *r, size_t n);
 
+/* Makes the empty relation r hold the n tuples at `cells` (row-major, tuple i = row
+ * i) without copying them: r reads the array in place, and its capacity is n, so its
+ * first insert moves the rows to an array of its own. Why: a fact file's rows are
+ * already such an array, and copying millions of them into every run would hold
+ * them twice. The caller keeps the array and must not change rows [0, n) while r
+ * lives (rows after them may change). Builds the dedup set, the indexes r has and
+ * its provenance (input facts) as inserting the tuples in order would. False, with r
+ * unchanged, when r is not empty, has arity 0, n is beyond what a relation holds, or
+ * two of the tuples are equal (then the caller inserts them). Never nm_rel_clear a
+ * relation that shares an array and insert into it: the inserts would overwrite the
+ * shared rows; share again instead (n may be 0: r then gets an empty array of its
+ * own). */
+bool nm_rel_share_rows(nm_rel *r, const nm_cell *cells, size_t n);
+
 /* Inserts tuple t (arity cells, copied). Returns true when the tuple is new. When
  * `row` is not NULL it receives the tuple's row id (the new or the existing one).
  * Updates every index. Never fails: allocation failure aborts (see mem.h); callers

@@ -80,6 +80,15 @@ f="$tmp/nested_not.norma"     # 2,000 nested negations: the 1001st bracket is to
 { printf 'pred p(x: int)\nrule r: p(1) if '; for _ in $(seq 1 2000); do printf 'not ('; done
   printf '1 = 1'; head -c 2000 /dev/zero | tr '\0' ')'; printf '\n'; } > "$f"
 check_gen nested_not 1 "$f:2:5021: error: too deeply nested: more than 1000 open brackets" "$f"
+# Empty directories (git keeps none, so they are made here): named, below the one
+# named, and as the fact directory. The walk and the fact loader sort no names then.
+mkdir -p "$tmp/empty_dir" "$tmp/with_empty/sub" "$tmp/no_facts"
+check_gen empty_dir 2 "norma: error: no .norma files in directory '$tmp/empty_dir'" "$tmp/empty_dir"
+printf 'pred p(x: int)\n' > "$tmp/with_empty/a.norma"
+check_gen empty_subdir 0 "" "$tmp/with_empty"
+check_gen empty_subdir_fmt 0 "" "$tmp/with_empty" fmt --check
+printf 'pred p(x: int) input\npred q(x: int)\nrule r: q(x) if p(x)\n' > "$tmp/q.norma"
+check_gen empty_facts_dir 0 "" "$tmp/q.norma" run --facts "$tmp/no_facts"
 # An unreadable file: root reads anything, so as root the check runs as nobody.
 f="$tmp/unreadable.norma"; printf 'pred p(x: int)\n' > "$f"; chmod 000 "$f"; chmod 755 "$tmp"
 if [ "$(id -u)" != 0 ]; then

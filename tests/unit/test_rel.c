@@ -1,9 +1,11 @@
 /* test_rel.c — unit tests for engine/rel: insert and dedup with many tuples and
  * growth, stable row ids, index lookups (against a brute-force scan), row ranges,
- * inserting while iterating, batch inserts, sorting, provenance, memory per tuple. */
+ * inserting while iterating, batch inserts, sorting, provenance, memory per tuple,
+ * relations that share a caller's rows in place. */
 #include <criterion/criterion.h>
 #include <gc.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rel.h"
 
@@ -239,4 +241,117 @@ Test(rel, index_bytes_per_tuple)
         double per = (double)(nm_rel_bytes(indexed) - nm_rel_bytes(plain)) / n;
         cr_assert_leq(per, 32.0, "%d tuples: %.1f bytes per tuple for one index", n, per);
     }
+}
+
+/* n distinct tuples of arity 3 in an array with room for one more row, which holds
+ * a sentinel: a relation sharing the first n rows must never write it. */
+static nm_cell *distinct_rows(int n)
+{
+    nm_cell *cells = malloc(sizeof(nm_cell) * 3 * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        cells[3 * i] = (nm_cell)i;
+        cells[3 * i + 1] = rnd() % 50;
+        cells[3 * i + 2] = rnd() % 7;
+    }
+    cells[3 * n] = cells[3 * n + 1] = cells[3 * n + 2] = 777;
+    return cells;
+}
+
+Test(rel, share_rows_reads_in_place_as_inserting_would)
+{
+    const int n = 100000;
+    nm_cell *cells = distinct_rows(n);
+    nm_rel *shared = nm_rel_new("s", 3), *inserted = nm_rel_new("i", 3);
+    int idx = nm_rel_add_index(shared, 2);           /* defined before the rows come */
+    nm_rel_enable_prov(shared);
+    for (int i = 0; i < n; i++)
+        nm_rel_insert(inserted, cells + 3 * i, NULL);
+    cr_assert(nm_rel_share_rows(shared, cells, (size_t)n));
+    cr_assert_eq(nm_rel_size(shared), (nm_row)n);
+    cr_assert_eq(nm_rel_row(shared, 0), cells, "the rows are read in place");
+    for (int i = 0; i < n; i += 97) {
+        cr_assert_eq(nm_rel_find(shared, cells + 3 * i), (nm_row)i, "row ids are array positions");
+        cr_assert_eq(nm_rel_prov_rule(shared, (nm_row)i), UINT32_MAX, "shared rows are facts");
+        cr_assert_eq(nm_rel_prov_height(shared, (nm_row)i), 0);
+    }
+    cr_assert_not(nm_rel_contains(shared, (nm_cell[]){(nm_cell)n, 0, 0}));
+    for (int q = 0; q < 50; q++)
+        check_lookup(shared, idx, 2, (nm_cell[]){rnd() % 52}, 0, shared->n);
+    int late = nm_rel_add_index(shared, 5);          /* and after */
+    check_lookup(shared, late, 5, (nm_cell[]){3, 4}, 0, shared->n);
+
+    /* the first insert moves the rows to an array of the relation's own */
+    nm_cell fresh[3] = {(nm_cell)n, 1, 2};
+    nm_row row;
+    cr_assert(nm_rel_insert(shared, fresh, &row));
+    cr_assert_eq(row, (nm_row)n);
+    cr_assert(cells[3 * n] == 777 && cells[3 * n + 1] == 777 && cells[3 * n + 2] == 777,
+              "an insert wrote into the shared array");
+    cr_assert_neq(nm_rel_row(shared, 0), cells);
+    cr_assert_not(nm_rel_insert(shared, cells + 3 * 5, NULL), "old rows are still found");
+    cr_assert_eq(nm_rel_find(shared, fresh), (nm_row)n);
+    cr_assert_eq(nm_rel_prov_rule(shared, 7), UINT32_MAX);
+    check_lookup(shared, idx, 2, (nm_cell[]){1}, 0, shared->n);
+    cr_assert_eq(nm_rel_size(inserted), (nm_row)n);
+    for (int i = 0; i < n; i += 101)
+        cr_assert_arr_eq(nm_rel_row(shared, (nm_row)i), nm_rel_row(inserted, (nm_row)i),
+                         sizeof(nm_cell) * 3);
+    free(cells);
+}
+
+Test(rel, share_rows_refuses_repeats_and_nonempty_relations)
+{
+    const int n = 5000;
+    nm_cell *cells = distinct_rows(n);
+    cells[3 * (n - 1)] = cells[3 * 17];     /* the last row repeats row 17 */
+    cells[3 * (n - 1) + 1] = cells[3 * 17 + 1];
+    cells[3 * (n - 1) + 2] = cells[3 * 17 + 2];
+    nm_rel *r = nm_rel_new("r", 3);
+    cr_assert_not(nm_rel_share_rows(r, cells, (size_t)n));
+    cr_assert_eq(nm_rel_size(r), 0, "a refused share leaves the relation empty");
+    cr_assert_not(nm_rel_contains(r, cells), "and its set empty");
+    cr_assert(nm_rel_share_rows(r, cells, (size_t)n - 1), "without the repeat it shares");
+    cr_assert_not(nm_rel_share_rows(r, cells, 3), "a relation with rows does not share");
+    cr_assert_eq(nm_rel_size(r), (nm_row)n - 1);
+
+    nm_rel *small = nm_rel_new("small", 3);     /* the repeat found in a set of 32 slots */
+    cr_assert_not(nm_rel_share_rows(small, (nm_cell[]){1, 2, 3, 4, 5, 6, 1, 2, 3}, 3));
+    cr_assert_not(nm_rel_contains(small, (nm_cell[]){1, 2, 3}));
+    cr_assert(nm_rel_insert(small, (nm_cell[]){1, 2, 3}, NULL));
+
+    nm_rel *zero = nm_rel_new("zero", 0);
+    cr_assert_not(nm_rel_share_rows(zero, cells, 1));
+    free(cells);
+}
+
+/* rel_remove in model.c empties a relation that may share an array and fills it
+ * again: by sharing, never by inserting into the emptied relation. */
+Test(rel, clear_then_share_again_leaves_the_old_array_alone)
+{
+    const int n = 3000;
+    nm_cell *cells = distinct_rows(n), *copy = malloc(sizeof(nm_cell) * 3 * (size_t)n);
+    memcpy(copy, cells, sizeof(nm_cell) * 3 * (size_t)n);
+    nm_rel *r = nm_rel_new("r", 3), *other = nm_rel_new("o", 3);
+    int idx = nm_rel_add_index(r, 1);
+    cr_assert(nm_rel_share_rows(r, cells, (size_t)n));
+    cr_assert(nm_rel_share_rows(other, cells, (size_t)n), "two relations share one array");
+
+    nm_rel_clear(r);
+    cr_assert(nm_rel_share_rows(r, copy + 3 * 10, 20), "a cleared relation shares again");
+    cr_assert_eq(nm_rel_size(r), 20);
+    cr_assert_eq(nm_rel_find(r, copy + 3 * 10), 0);
+    cr_assert_eq(nm_rel_find(r, copy), NM_ROW_NONE);
+    check_lookup(r, idx, 1, (nm_cell[]){15}, 0, r->n);
+
+    nm_rel_clear(r);
+    cr_assert(nm_rel_share_rows(r, NULL, 0), "no rows: an empty array of its own");
+    for (int i = 0; i < 40; i++)
+        cr_assert(nm_rel_insert(r, (nm_cell[]){9000 + (nm_cell)i, 1, 1}, NULL));
+    check_lookup(r, idx, 1, (nm_cell[]){9003}, 0, r->n);
+    cr_assert_arr_eq(cells, copy, sizeof(nm_cell) * 3 * (size_t)n, "the shared rows changed");
+    cr_assert_eq(nm_rel_size(other), (nm_row)n);
+    cr_assert_eq(nm_rel_find(other, (nm_cell[]){9000, 1, 1}), NM_ROW_NONE);
+    cr_assert_eq(nm_rel_find(other, cells + 3 * 2999), 2999);
+    free(cells);
+    free(copy);
 }
