@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config flex bison libgc-dev libutf8proc-dev
       libjansson-dev libedit-dev libcriterion-dev clang libclang-rt-14-dev tmux
-      gringo graphviz)
+      gringo swi-prolog-nox graphviz)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
