@@ -323,8 +323,13 @@ int nm_rel_add_index(nm_rel *r, uint64_t mask)
     for (int c = 0; c < r->arity; c++)
         if (mask & ((uint64_t)1 << c))
             x->cols[x->nkey++] = (uint8_t)c;
+    /* Sized for the rows' keys up to 65,536 of them, then grown as keys come: an
+     * index on a column that repeats (a fact file's provider) has few keys, and a
+     * table sized for millions of rows was tens of MB of memset and page faults. */
+    enum { FIRST_KEYS = 1 << 16 };
+    uint64_t guess = r->n < FIRST_KEYS ? r->n : FIRST_KEYS;
     uint32_t cap = 16;
-    while ((uint64_t)cap * 3 < (uint64_t)r->n * 4 + 4)
+    while ((uint64_t)cap * 3 < guess * 4 + 4)
         cap *= 2;
     x->slots = slots_new(cap);
     x->slot_mask = cap - 1;
