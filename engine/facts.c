@@ -170,12 +170,21 @@ typedef struct loader {
     size_t next_progress;
 } loader;
 
+/* Slots for a per-column cache over a file of len bytes: one per `per` bytes, a
+ * power of two within [lo, hi] — why: a fixed size cost small files (the REPL, the
+ * fuzzer) hundreds of KB per column and missed often on large ones. */
+static uint32_t cache_slots(const loader *L, uint32_t lo, uint32_t hi, size_t per)
+{
+    uint32_t slots = lo;
+    while (slots < hi && (size_t)slots * per < L->len)
+        slots *= 2;
+    return slots;
+}
+
 /* Column c's name cache, sized for the file (see NAME_CACHE_SLOTS). */
 static void name_cache_new(const loader *L, column *c)
 {
-    uint32_t slots = NAME_CACHE_MIN_SLOTS;
-    while (slots < NAME_CACHE_SLOTS && (size_t)slots * 16 < L->len)
-        slots *= 2;
+    uint32_t slots = cache_slots(L, NAME_CACHE_MIN_SLOTS, NAME_CACHE_SLOTS, 16);
     c->cache = nm_alloc_atomic(sizeof(name_slot) * slots);
     memset(c->cache, 0, sizeof(name_slot) * slots);
     c->cache_mask = slots - 1;
@@ -184,9 +193,7 @@ static void name_cache_new(const loader *L, column *c)
 /* Column c's date cache, sized for the file (see DATE_CACHE_SLOTS). */
 static void date_cache_new(const loader *L, column *c)
 {
-    uint32_t slots = DATE_CACHE_MIN_SLOTS;
-    while (slots < DATE_CACHE_SLOTS && (size_t)slots * 64 < L->len)
-        slots *= 2;
+    uint32_t slots = cache_slots(L, DATE_CACHE_MIN_SLOTS, DATE_CACHE_SLOTS, 64);
     c->dates = nm_alloc_atomic(sizeof(date_slot) * slots);
     memset(c->dates, 0, sizeof(date_slot) * slots);
     c->dates_mask = slots - 1;
