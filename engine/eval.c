@@ -482,8 +482,8 @@ static bool flush(nm_eval *e, const xbody *b)
      * stored one: fetch those provenance entries (random rows) all at once. */
     if (e->prov)
         for (int i = 0; i < n; i++)
-            if (!k->fresh[i] && k->rows[i] >= e->hi[r->head])
-                __builtin_prefetch(&head->prov[2 * (size_t)k->rows[i]]);
+            if (!k->fresh[i] && k->rows[i] >= e->hi[r->head] && k->rows[i] >= head->prov_lo)
+                __builtin_prefetch(nm_rel_prov_at(head, k->rows[i]));
     for (int i = 0; i < n; i++) {
         nm_row row = k->rows[i];
         if (k->fresh[i]) {

@@ -49,11 +49,14 @@ typedef struct nm_rel {
     int arity;
     nm_row n, cap;          /* rows stored, rows allocated */
     nm_cell *cells;         /* n * arity cells, row-major; atomic */
-    nm_rel_slot *set;       /* dedup set of rows, load ≤ 3/4; atomic */
+    nm_rel_slot *set;       /* dedup set of rows, load ≤ 3/4; atomic; NULL until
+                               first needed when the rows were shared (see below) */
     uint32_t set_mask;
     int nidx;
     nm_rel_index **idx;     /* scanned (holds pointers) */
-    uint32_t *prov;         /* optional, 2 words per row: rule id, proof height */
+    uint32_t *prov;         /* optional, 2 words per row from row prov_lo on: rule id,
+                               proof height; rows below prov_lo are input facts */
+    nm_row prov_lo;
 } nm_rel;
 
 /* Iterates the rows of one index key that fall in a row range [lo, hi). */
@@ -79,10 +82,13 @@ void nm_rel_reserve(nm_rel *r, size_t n);
  * first insert moves the rows to an array of its own. Why: a fact file's rows are
  * already such an array, and copying millions of them into every run would hold
  * them twice. The caller keeps the array and must not change rows [0, n) while r
- * lives (rows after them may change). Builds the dedup set, the indexes r has and
- * its provenance (input facts) as inserting the tuples in order would. False, with r
- * unchanged, when r is not empty, has arity 0, n is beyond what a relation holds, or
- * two of the tuples are equal (then the caller inserts them). Never nm_rel_clear a
+ * lives (rows after them may change). Builds the indexes r has as inserting the
+ * tuples in order would; the rows are input facts to provenance. The dedup set is
+ * built on the first insert or find, not here — why: rules mostly reach input
+ * relations through indexes, and the set of a file of millions of rows was a tenth
+ * of a screening run. False, with r unchanged, when r is not empty, has arity 0, n
+ * is beyond what a relation holds, or two of the tuples are equal (or, rarely, may
+ * be: see rel.c rows_distinct): then the caller inserts them. Never nm_rel_clear a
  * relation that shares an array and insert into it: the inserts would overwrite the
  * shared rows; share again instead (n may be 0: r then gets an empty array of its
  * own). */
@@ -153,28 +159,36 @@ typedef int (*nm_rel_cmp)(void *ctx, const nm_cell *a, const nm_cell *b, int ari
  * itself is not reordered, so row ids stay stable. */
 nm_row *nm_rel_sorted(const nm_rel *r, nm_rel_cmp cmp, void *ctx);
 
-/* Provenance: a parallel array of (rule id, proof height) per row. Enabling it on
- * a non-empty relation fills existing rows with (UINT32_MAX, 0) — input facts. */
+/* Provenance: a parallel array of (rule id, proof height) per row, (UINT32_MAX, 0)
+ * for an input fact. Rows present when it is enabled, and rows shared, are input
+ * facts and take no room in it. */
 void nm_rel_enable_prov(nm_rel *r);
+/* The entry of a row ≥ r->prov_lo. */
+static inline uint32_t *nm_rel_prov_at(const nm_rel *r, nm_row row)
+{
+    return r->prov + 2 * (size_t)(row - r->prov_lo);
+}
+/* Sets the entry of row (≥ r->prov_lo: a row inserted after provenance was enabled). */
 static inline void nm_rel_set_prov(nm_rel *r, nm_row row, uint32_t rule, uint32_t height)
 {
-    r->prov[2 * (size_t)row] = rule;
-    r->prov[2 * (size_t)row + 1] = height;
+    uint32_t *p = nm_rel_prov_at(r, row);
+    p[0] = rule;
+    p[1] = height;
 }
 static inline uint32_t nm_rel_prov_rule(const nm_rel *r, nm_row row)
 {
-    return r->prov ? r->prov[2 * (size_t)row] : UINT32_MAX;
+    return r->prov && row >= r->prov_lo ? nm_rel_prov_at(r, row)[0] : UINT32_MAX;
 }
 static inline uint32_t nm_rel_prov_height(const nm_rel *r, nm_row row)
 {
-    return r->prov ? r->prov[2 * (size_t)row + 1] : 0;
+    return r->prov && row >= r->prov_lo ? nm_rel_prov_at(r, row)[1] : 0;
 }
 
 /* Bytes allocated for r's rows, set, indexes and provenance (for measurements). */
 size_t nm_rel_bytes(const nm_rel *r);
 
-/* The hash of n cells (the same function for tuples and index keys). */
-static inline uint32_t nm_rel_hash(const nm_cell *t, int n)
+/* A 64-bit hash of n cells, whose low half is nm_rel_hash. */
+static inline uint64_t nm_rel_hash64(const nm_cell *t, int n)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
     for (int i = 0; i < n; i++) {
@@ -184,7 +198,13 @@ static inline uint32_t nm_rel_hash(const nm_cell *t, int n)
     }
     h *= 0x94d049bb133111ebull;
     h ^= h >> 29;
-    return (uint32_t)h;
+    return h;
+}
+
+/* The hash of n cells (the same function for tuples and index keys). */
+static inline uint32_t nm_rel_hash(const nm_cell *t, int n)
+{
+    return (uint32_t)nm_rel_hash64(t, n);
 }
 
 #endif

@@ -355,3 +355,45 @@ Test(rel, clear_then_share_again_leaves_the_old_array_alone)
     free(cells);
     free(copy);
 }
+
+/* Sharing builds no dedup set and no provenance entries for the shared rows (they
+ * are input facts): the set comes with the first find or insert, and provenance
+ * entries only for rows inserted after. */
+Test(rel, share_rows_defers_the_set_and_stores_no_provenance_for_facts)
+{
+    const int n = 50000;
+    nm_cell *cells = distinct_rows(n);
+    nm_rel *r = nm_rel_new("r", 3);
+    nm_rel_enable_prov(r);
+    cr_assert(nm_rel_share_rows(r, cells, (size_t)n));
+    size_t shared = nm_rel_bytes(r);
+    cr_assert_lt(shared, sizeof(nm_cell) * 3 * (size_t)n + 1024,
+                 "%zu bytes: no set, no provenance beside the rows", shared);
+    cr_assert_eq(nm_rel_find(r, cells + 3 * 31337), 31337, "the first find builds the set");
+    cr_assert_eq(nm_rel_find(r, (nm_cell[]){(nm_cell)n, 0, 0}), NM_ROW_NONE);
+    cr_assert_gt(nm_rel_bytes(r), shared + 8 * (size_t)n, "the set is there now");
+    for (int i = 0; i < n; i += 13)
+        cr_assert_not(nm_rel_insert(r, cells + 3 * i, NULL), "row %d inserted again", i);
+    nm_row row;
+    cr_assert(nm_rel_insert(r, (nm_cell[]){(nm_cell)n, 1, 1}, &row));
+    nm_rel_set_prov(r, row, 4, 2);
+    cr_assert_eq(nm_rel_prov_rule(r, row), 4);
+    cr_assert_eq(nm_rel_prov_height(r, row), 2);
+    cr_assert_eq(nm_rel_prov_rule(r, (nm_row)n - 1), UINT32_MAX);
+    cr_assert(cells[3 * n] == 777, "an insert wrote into the shared array");
+
+    nm_rel *late = nm_rel_new("late", 1);   /* provenance enabled on rows already there */
+    for (nm_cell i = 0; i < 1000; i++)
+        nm_rel_insert(late, &i, NULL);
+    size_t before = nm_rel_bytes(late);
+    nm_rel_enable_prov(late);
+    cr_assert_lt(nm_rel_bytes(late), before + 8 * 100, "entries only for rows to come");
+    nm_rel_clear(late);     /* then every row after a clear has its entry */
+    for (nm_cell i = 0; i < 2000; i++) {
+        nm_rel_insert(late, &i, &row);
+        nm_rel_set_prov(late, row, (uint32_t)i, 1);
+    }
+    cr_assert_eq(nm_rel_prov_rule(late, 1500), 1500);
+    cr_assert_eq(nm_rel_prov_rule(late, 3), 3);
+    free(cells);
+}
