@@ -48,11 +48,29 @@ nm_rel *nm_rel_new(const char *name, int arity)
     return r;
 }
 
+/* Empties the set slot by slot when it holds few rows for its size — why: an
+ * aggregate's scratch set is cleared for every group, and one large group left it
+ * thousands of slots wide. From each row's home slot, every slot up to an empty one
+ * is emptied: that clears the rest of the home's run of occupied slots, so a row
+ * whose run an earlier walk cut short had its slot cleared by that walk already. */
+static void set_clear(nm_rel *r)
+{
+    size_t slots = (size_t)r->set_mask + 1;
+    if ((size_t)r->n * 8 >= slots) {
+        memset(r->set, 0xff, sizeof *r->set * slots);
+        return;
+    }
+    for (nm_row i = 0; i < r->n; i++)
+        for (uint32_t j = nm_rel_hash(nm_rel_row(r, i), r->arity) & r->set_mask;
+             r->set[j].row != NM_ROW_NONE; j = (j + 1) & r->set_mask)
+            r->set[j].row = NM_ROW_NONE;
+}
+
 void nm_rel_clear(nm_rel *r)
 {
-    r->n = 0;
     if (r->set)
-        memset(r->set, 0xff, sizeof *r->set * ((size_t)r->set_mask + 1));
+        set_clear(r);
+    r->n = 0;
     if (r->prov && r->prov_lo) {    /* every row to come has an entry */
         r->prov = bulk_alloc(sizeof *r->prov * 2 * r->cap);
         r->prov_lo = 0;

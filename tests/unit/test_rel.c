@@ -191,6 +191,44 @@ Test(rel, clear_keeps_indexes_usable)
     check_lookup(r, idx, 1, (nm_cell[]){0}, 0, r->n);
 }
 
+/* A set grown wide by one large group, then cleared for many small ones (an
+ * aggregate's scratch set): clearing slot by slot must leave no row behind, also in
+ * long runs of occupied slots — the values are chosen so that their home slots fall
+ * in two narrow windows, one of them wrapping around the end of the table. */
+Test(rel, clearing_a_wide_set_with_few_rows_leaves_it_empty)
+{
+    nm_rel *r = nm_rel_new("agg", 1);
+    for (nm_cell i = 0; i < 20000; i++)
+        nm_rel_insert(r, &i, NULL);
+    uint32_t mask = r->set_mask;
+    enum { POOL = 120 };
+    nm_cell pool[POOL];
+    int np = 0;
+    for (nm_cell v = 100000; np < POOL; v++) {
+        uint32_t home = nm_rel_hash(&v, 1) & mask;
+        if ((home >= 100 && home < 108) || home >= mask - 3 || home < 4)
+            pool[np++] = v;
+    }
+    for (int round = 0; round < 500; round++) {
+        nm_rel_clear(r);
+        bool in[POOL] = {false};
+        int m = 1 + (int)(rnd() % POOL);
+        for (int i = 0; i < m; i++) {
+            int k = (int)(rnd() % POOL);
+            in[k] = true;
+            nm_rel_insert(r, &pool[k], NULL);
+        }
+        for (int k = 0; k < POOL; k++)
+            cr_assert_eq(nm_rel_contains(r, &pool[k]), in[k], "round %d: value %llu", round,
+                         (unsigned long long)pool[k]);
+    }
+    nm_rel_clear(r);
+    for (nm_cell i = 0; i < 20000; i++)
+        cr_assert_not(nm_rel_contains(r, &i), "%llu left after the clear", (unsigned long long)i);
+    for (int k = 0; k < POOL; k++)
+        cr_assert_not(nm_rel_contains(r, &pool[k]));
+}
+
 static int by_second_desc(void *ctx, const nm_cell *a, const nm_cell *b, int arity)
 {
     (void)ctx;
