@@ -56,7 +56,26 @@ typedef struct xop {
     /* AGG */
     struct xbody *sub;
     int value_col;
+    struct xagg *shared;    /* the results of this aggregate and its equals, or NULL */
+    int nin;                /* the variables its body reads from outside, in... */
+    int *in;                /* ...the order of the shared signature (its memo key) */
 } xop;
+
+/* The results of one aggregate, shared by every aggregate op of the run with the same
+ * signature (the same planned body, kind, keys and value, its variables numbered by
+ * first use) — why: a law counts the same thing in several items (the Interpretation's
+ * Art. 3 counts videos in item 1 and again in the conversion of item 3), and each
+ * count scans every matching row. An aggregate reads only relations of lower strata,
+ * complete before its rule first runs, so a result is final for the whole run. Rows:
+ * the input values, then 1 and the result, or 0 and 0 for no result (min or max of
+ * nothing). */
+typedef struct xagg {
+    uint64_t hash;
+    const char *sig;
+    size_t len;
+    nm_rel *results;
+    int index;              /* on the input columns; -1 when there are none */
+} xagg;
 
 /* Derivations are buffered and inserted in batches so that the hash-set probes of
  * a batch overlap their cache misses (nm_rel_insert_batch). Within one variant run
@@ -112,6 +131,8 @@ struct nm_eval {
     nm_buf *plans;                  /* per rule */
     nm_eval_fault fault;            /* details of an arithmetic error */
     uint64_t epoch;                 /* variant runs so far: the lookup memos' validity */
+    nm_vec *aggs;                   /* xagg*, by signature; NULL: no sharing (witnesses) */
+    int nvars;                      /* variable slots of the widest rule */
     nm_plan_join_order join_order;  /* the planner's order (a test switch) */
 };
 
@@ -151,6 +172,7 @@ nm_eval *nm_eval_new(const nm_plan_program *p)
     e->err_rule = -1;
     e->join_order = env_join_order();
     e->plans = nm_alloc(sizeof *e->plans * (size_t)(p->rules.n ? p->rules.n : 1));
+    e->aggs = nm_alloc(sizeof *e->aggs);
     return e;
 }
 
@@ -349,6 +371,140 @@ static void compile_atom(nm_eval *e, const nm_plan_op *op, xop *x)
     }
 }
 
+/* ---- shared aggregates ---------------------------------------------------------- */
+
+typedef struct sigctx {
+    nm_buf out;
+    int *num;               /* per variable slot: its number + 1 in the signature, 0 */
+    int next;
+    const bool *outside;    /* per slot: bound outside the aggregate being signed */
+    nm_vec in;              /* those read, in signature order (as intptr_t) */
+} sigctx;
+
+static void sig_int(sigctx *c, int64_t v) { nm_buf_printf(&c->out, "%lld,", (long long)v); }
+
+static void sig_var(sigctx *c, int var)
+{
+    if (!c->num[var]) {
+        c->num[var] = ++c->next;
+        if (c->outside[var])
+            nm_vec_push(&c->in, (void *)(intptr_t)var);
+    }
+    nm_buf_printf(&c->out, "v%d%s,", c->num[var], c->outside[var] ? "o" : "");
+}
+
+static void sig_expr(sigctx *c, const nm_plan_expr *x)
+{
+    if (!x) {
+        nm_buf_puts(&c->out, "-,");
+        return;
+    }
+    sig_int(c, x->kind);
+    if (x->kind == NM_EXPR_VAR)
+        sig_var(c, x->var);
+    else if (x->kind == NM_EXPR_CONST)
+        nm_buf_printf(&c->out, "c%llx,", (unsigned long long)x->value);
+    else {
+        sig_int(c, x->fn);
+        sig_int(c, x->nargs);
+        for (int i = 0; i < x->nargs; i++)
+            sig_expr(c, x->args[i]);
+    }
+}
+
+static void sig_body(sigctx *c, const nm_plan_body *b);
+
+static void sig_agg(sigctx *c, const nm_plan_agg *a)
+{
+    nm_buf_printf(&c->out, "agg%d,%d,%d,", (int)a->kind, a->nkeys, a->ngroup);
+    sig_body(c, &a->body);
+    for (int i = 0; i < a->nkeys; i++)
+        sig_var(c, a->keys[i]);
+    if (a->value >= 0)
+        sig_var(c, a->value);
+    sig_var(c, a->result);
+}
+
+static void sig_body(sigctx *c, const nm_plan_body *b)
+{
+    nm_buf_printf(&c->out, "[%d:", b->n);
+    for (int i = 0; i < b->n; i++) {
+        const nm_plan_op *op = &b->ops[i];
+        nm_buf_printf(&c->out, "op%d,", (int)op->kind);
+        switch (op->kind) {
+        case NM_OP_ATOM:
+        case NM_OP_NOT:
+            nm_buf_printf(&c->out, "r%d,%d,%d,%llx,", op->rel, op->nargs, (int)op->version,
+                          (unsigned long long)op->key_mask);
+            for (int j = 0; j < op->nargs; j++) {
+                const nm_plan_term *t = &op->args[j];
+                nm_buf_printf(&c->out, "t%d,%d,", (int)t->kind, (int)t->mode);
+                if (t->kind == NM_TERM_VAR)
+                    sig_var(c, t->var);
+                else if (t->kind == NM_TERM_CONST)
+                    nm_buf_printf(&c->out, "c%llx,", (unsigned long long)t->value);
+                else if (t->kind == NM_TERM_EXPR)
+                    sig_expr(c, t->expr);
+            }
+            break;
+        case NM_OP_CMP:
+            sig_int(c, op->cmp);
+            sig_expr(c, op->lhs);
+            sig_expr(c, op->rhs);
+            break;
+        case NM_OP_TEST:
+        case NM_OP_ASSIGN:
+            sig_int(c, op->var_bound);
+            sig_expr(c, op->expr);
+            if (op->kind == NM_OP_ASSIGN)
+                sig_var(c, op->var);
+            break;
+        case NM_OP_AGG:
+            sig_int(c, op->var_bound);
+            sig_agg(c, op->agg);
+            break;
+        }
+    }
+    nm_buf_puts(&c->out, "]");
+}
+
+/* The shared results for aggregate a (in a rule of nvars variable slots), and in
+ * x->in the variables its body reads from outside (its group variables, which the
+ * planner binds before it) in signature order. */
+static xagg *share_agg(nm_eval *e, const nm_plan_agg *a, int nvars, xop *x)
+{
+    sigctx c = {0};
+    c.num = nm_alloc_atomic(sizeof *c.num * (size_t)(nvars + 1));
+    memset(c.num, 0, sizeof *c.num * (size_t)(nvars + 1));
+    bool *outside = nm_alloc_atomic(sizeof *outside * (size_t)(nvars + 1));
+    memset(outside, 0, sizeof *outside * (size_t)(nvars + 1));
+    for (int i = 0; i < a->ngroup; i++)
+        outside[a->group[i]] = true;
+    c.outside = outside;
+    sig_agg(&c, a);
+    x->nin = c.in.n;
+    x->in = nm_alloc_atomic(sizeof *x->in * (size_t)(c.in.n ? c.in.n : 1));
+    for (int i = 0; i < c.in.n; i++)
+        x->in[i] = (int)(intptr_t)c.in.items[i];
+    const char *sig = nm_buf_str(&c.out);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < c.out.len; i++)
+        h = (h ^ (unsigned char)sig[i]) * 1099511628211ull;
+    for (int i = 0; i < e->aggs->n; i++) {
+        xagg *g = e->aggs->items[i];
+        if (g->hash == h && g->len == c.out.len && memcmp(g->sig, sig, c.out.len) == 0)
+            return g;
+    }
+    xagg *g = nm_alloc(sizeof *g);
+    g->hash = h;
+    g->sig = sig;
+    g->len = c.out.len;
+    g->results = nm_rel_new("~aggregate results", x->nin + 2);
+    g->index = x->nin ? nm_rel_add_index(g->results, ((uint64_t)1 << x->nin) - 1) : -1;
+    nm_vec_push(e->aggs, g);
+    return g;
+}
+
 static xbody *compile_body(nm_eval *e, const nm_plan_body *b)
 {
     xbody *xb = nm_alloc(sizeof *xb);
@@ -374,6 +530,8 @@ static xbody *compile_body(nm_eval *e, const nm_plan_body *b)
             for (int k = 0; k < a->nkeys; k++)
                 if (a->keys[k] == a->value)
                     x->value_col = k;
+            if (e->aggs && e->nvars)
+                x->shared = share_agg(e, a, e->nvars, x);
         }
     }
     return xb;
@@ -552,11 +710,34 @@ static bool run_agg(nm_eval *e, const xbody *b, int k)
     const xop *x = &b->ops[k];
     const nm_plan_agg *a = x->op->agg;
     const nm_plan_values *v = &e->p->values;
+    nm_cell result;
+    bool has = true;
+    nm_cell in[x->shared ? x->nin + 2 : 1];     /* the memo row: inputs, has, result */
+    if (x->shared) {
+        xagg *g = x->shared;
+        for (int i = 0; i < x->nin; i++)
+            in[i] = e->vars[x->in[i]];
+        nm_row row = NM_ROW_NONE;
+        if (g->index < 0) {
+            if (g->results->n)
+                row = 0;
+        } else {
+            nm_rel_iter it;
+            nm_rel_lookup(g->results, g->index, in, 0, g->results->n, &it);
+            row = nm_rel_iter_next(&it);
+        }
+        if (row != NM_ROW_NONE) {
+            const nm_cell *t = nm_rel_row(g->results, row);
+            if (!t[x->nin])
+                return false;
+            result = t[x->nin + 1];
+            goto bind;
+        }
+    }
     nm_rel *tmp = x->sub->tmp;
     nm_rel_clear(tmp);
     if (run(e, x->sub, 0))
         return true;
-    nm_cell result;
     switch (a->kind) {
     case NM_PLAN_AGG_COUNT:
         result = v->from_int(v->ctx, (int64_t)tmp->n);
@@ -585,8 +766,11 @@ static bool run_agg(nm_eval *e, const xbody *b, int k)
         break;
     case NM_PLAN_AGG_MIN:
     case NM_PLAN_AGG_MAX:
-        if (tmp->n == 0)
-            return false;
+        if (tmp->n == 0) {
+            has = false;
+            result = 0;
+            break;
+        }
         result = nm_rel_row(tmp, 0)[x->value_col];
         for (nm_row i = 1; i < tmp->n; i++) {
             nm_cell c = nm_rel_row(tmp, i)[x->value_col];
@@ -598,6 +782,15 @@ static bool run_agg(nm_eval *e, const xbody *b, int k)
     default:
         return false;
     }
+    if (x->shared) {
+        /* the values were read before the body ran: it binds none of them */
+        in[x->nin] = has;
+        in[x->nin + 1] = has ? result : 0;
+        nm_rel_insert(x->shared->results, in, NULL);
+    }
+    if (!has)
+        return false;
+bind:
     if (x->op->var_bound) {
         if (v->cmp(v->ctx, e->vars[a->result], result) != 0)
             return false;
@@ -961,6 +1154,7 @@ nm_eval_status nm_eval_run(nm_eval *e)
             nvars = nm_plan_rule_at(e->p, i)->nvars;
     e->vars = nm_alloc_atomic(sizeof *e->vars * (size_t)nvars);
     memset(e->vars, 0, sizeof *e->vars * (size_t)nvars);
+    e->nvars = nvars;
     clock_gettime(CLOCK_MONOTONIC, &e->start);
     for (int s = 0; s < e->p->strata.n; s++)
         if (!run_stratum(e, e->p->strata.items[s]))
@@ -1202,6 +1396,7 @@ bool nm_eval_witness_find(const nm_eval *ev, int rule, const nm_cell *head, uint
     e->limits = (nm_eval_limits){0};
     e->rule = r;
     e->prov = false;
+    e->aggs = NULL;     /* wagg computes each aggregate, for its key tuples */
     e->status = NM_EVAL_OK;
     e->err = (nm_buf){0};
     xbody *xb = compile_body(e, &body);
