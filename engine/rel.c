@@ -192,12 +192,13 @@ void nm_rel_reserve(nm_rel *r, size_t n)
         r->set = slots_resize(r->set, r->set_mask, slots, &r->set_mask);
 }
 
+/* nm_rel_hash of the key columns of a row, read in place. */
 static inline uint32_t key_hash(const nm_rel_index *x, const nm_cell *row)
 {
-    nm_cell key[NM_REL_MAX_ARITY];
+    uint64_t h = nm_rel_hash_start(x->nkey);
     for (int i = 0; i < x->nkey; i++)
-        key[i] = row[x->cols[i]];
-    return nm_rel_hash(key, x->nkey);
+        h = nm_rel_hash_step(h, row[x->cols[i]]);
+    return (uint32_t)nm_rel_hash_end(h);
 }
 
 static inline bool key_eq(const nm_rel_index *x, const nm_cell *row, const nm_cell *key)

@@ -187,18 +187,28 @@ static inline uint32_t nm_rel_prov_height(const nm_rel *r, nm_row row)
 /* Bytes allocated for r's rows, set, indexes and provenance (for measurements). */
 size_t nm_rel_bytes(const nm_rel *r);
 
+/* The hash of a sequence of n cells, one step per cell (so that a key can be hashed
+ * from a row's columns without gathering them first). */
+static inline uint64_t nm_rel_hash_start(int n) { return 0x9e3779b97f4a7c15ull ^ (uint64_t)n; }
+static inline uint64_t nm_rel_hash_step(uint64_t h, nm_cell c)
+{
+    h ^= c;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 31);
+}
+static inline uint64_t nm_rel_hash_end(uint64_t h)
+{
+    h *= 0x94d049bb133111ebull;
+    return h ^ (h >> 29);
+}
+
 /* A 64-bit hash of n cells, whose low half is nm_rel_hash. */
 static inline uint64_t nm_rel_hash64(const nm_cell *t, int n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
-    for (int i = 0; i < n; i++) {
-        h ^= t[i];
-        h *= 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 31;
-    }
-    h *= 0x94d049bb133111ebull;
-    h ^= h >> 29;
-    return h;
+    uint64_t h = nm_rel_hash_start(n);
+    for (int i = 0; i < n; i++)
+        h = nm_rel_hash_step(h, t[i]);
+    return nm_rel_hash_end(h);
 }
 
 /* The hash of n cells (the same function for tuples and index keys). */
