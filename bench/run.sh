@@ -104,17 +104,31 @@ fi
 # to $OUT/WORKLOAD.ENGINE.out (the last run's), one result line per run; the last
 # run's exit status (or "timeout") in EXIT_OF[WORKLOAD.ENGINE].
 declare -A EXIT_OF
+measure_once() {   # WORKLOAD ENGINE I CMD... — run I; false after a timeout
+    local w=$1 eng=$2 i=$3 line; shift 3
+    : > "$OUT/ru"
+    "$RU" -t "$TIMEOUT" -o "$OUT/ru" "$@" > "$OUT/$w.$eng.out" 2> "$OUT/$w.$eng.err" || true
+    line=$(cat "$OUT/ru")
+    printf '%s\t%s\t%s\n' "$w" "$eng" "$(tr ' ' '\t' <<< "$line")" >> "$RES"
+    log "   $w $eng run $i: $line"
+    EXIT_OF[$w.$eng]=$(cut -d' ' -f3 <<< "$line")
+    case $line in *timeout*) return 1 ;; esac   # a timeout is not retried
+}
 measure() {
-    local w=$1 eng=$2 n=$3; shift 3
-    local i line
+    local w=$1 eng=$2 n=$3 i; shift 3
     for ((i = 1; i <= n; i++)); do
-        : > "$OUT/ru"
-        "$RU" -t "$TIMEOUT" -o "$OUT/ru" "$@" > "$OUT/$w.$eng.out" 2> "$OUT/$w.$eng.err" || true
-        line=$(cat "$OUT/ru")
-        printf '%s\t%s\t%s\n' "$w" "$eng" "$(tr ' ' '\t' <<< "$line")" >> "$RES"
-        log "   $w $eng run $i: $line"
-        EXIT_OF[$w.$eng]=$(cut -d' ' -f3 <<< "$line")
-        case $line in *timeout*) break ;; esac   # a timeout is not retried
+        measure_once "$w" "$eng" "$i" "$@" || break
+    done
+}
+# measure_norma WORKLOAD RUNS NORMA-ARGS... — Norma with provenance (engine norma) and
+# with --no-provenance added (norma_noprov), their runs alternating — why: the ratio of
+# the two is a target, and on a shared machine the neighbours' load changes within
+# seconds; alternating puts both sides of the ratio under the same load.
+measure_norma() {
+    local w=$1 n=$2 i a=1 b=1; shift 2
+    for ((i = 1; i <= n; i++)); do
+        [ $a = 1 ] && { measure_once "$w" norma "$i" "$NORMA" "$@" || a=0; }
+        [ $b = 1 ] && { measure_once "$w" norma_noprov "$i" "$NORMA" "$@" --no-provenance || b=0; }
     done
 }
 
@@ -194,8 +208,7 @@ graph_workload() {   # WORKLOAD PROGRAM REL GROUND-QUERY RUNS
         TUPLES[$w]=$(norma_count "$PROG/$p.norma" "$rel" "$d/facts")
         COUNTS[$w.norma]=${TUPLES[$w]}
     fi
-    measure "$w" norma "$n" "$NORMA" run "$PROG/$p.norma" --facts "$d/facts" --query "$q"
-    measure "$w" norma_noprov "$n" "$NORMA" run "$PROG/$p.norma" --facts "$d/facts" --query "$q" --no-provenance
+    measure_norma "$w" "$n" run "$PROG/$p.norma" --facts "$d/facts" --query "$q"
     if [ $SMOKE = 1 ]; then
         COUNTS[$w.norma]=$(norma_answers "$w" norma "$rel")
         COUNTS[$w.norma_noprov]=$(norma_answers "$w" norma_noprov "$rel")
@@ -243,10 +256,8 @@ if want screening; then
         rels+=(refused)
         queries+=(--query 'refused(p, o, dl)')
     fi
-    measure screening norma "$RUNS" "$NORMA" run "$PROG/screening.norma" --facts "$d/facts" "${queries[@]}"
+    measure_norma screening "$RUNS" run "$PROG/screening.norma" --facts "$d/facts" "${queries[@]}"
     COUNTS[screening.norma]=$(norma_answers screening norma "${rels[@]}")
-    measure screening norma_noprov "$RUNS" "$NORMA" run "$PROG/screening.norma" --facts "$d/facts" \
-        "${queries[@]}" --no-provenance
     COUNTS[screening.norma_noprov]=$(norma_answers screening norma_noprov "${rels[@]}")
     if [ $HAVE_SWIPL = 1 ]; then
         measure screening swipl 1 swipl -O -g "consult('$d/facts.lp'),bench_main" -t halt \
