@@ -470,7 +470,8 @@ static void sig_body(sigctx *c, const nm_plan_body *b)
 
 /* The shared results for aggregate a (in a rule of nvars variable slots), and in
  * x->in the variables its body reads from outside (its group variables, which the
- * planner binds before it) in signature order. */
+ * planner binds before it) in signature order; NULL when it reads more than a
+ * results row holds. */
 static xagg *share_agg(nm_eval *e, const nm_plan_agg *a, int nvars, xop *x)
 {
     sigctx c = {0};
@@ -482,6 +483,8 @@ static xagg *share_agg(nm_eval *e, const nm_plan_agg *a, int nvars, xop *x)
         outside[a->group[i]] = true;
     c.outside = outside;
     sig_agg(&c, a);
+    if (c.in.n + 2 > NM_REL_MAX_ARITY)
+        return NULL;    /* a results row would not fit: computed every time */
     x->nin = c.in.n;
     x->in = nm_alloc_atomic(sizeof *x->in * (size_t)(c.in.n ? c.in.n : 1));
     for (int i = 0; i < c.in.n; i++)
