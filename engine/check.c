@@ -15,6 +15,7 @@
 
 #include "date.h"
 #include "mem.h"
+#include "rel.h"
 
 /* ---- small containers -------------------------------------------------------------- */
 
@@ -2148,6 +2149,21 @@ static void check_expr_aggs(safety *s, nm_pexpr *e, bset bound)
         a->ngroup = g.n;
         a->local_vars = iv_copy(&l);
         a->nlocal = l.n;
+        /* the tuples it ranges over: the counted terms, or the locals and the value */
+        int width = a->op == NM_AGG_COUNT ? a->nterms : a->nlocal + 1;
+        if (a->op != NM_AGG_COUNT && a->nterms == 1 && a->terms[0]->kind == NM_E_VAR)
+            for (int i = 0; i < a->nlocal; i++)
+                if (a->local_vars[i] == a->terms[0]->u.var)
+                    width = a->nlocal;  /* the value is one of the locals */
+        if (width > NM_REL_MAX_ARITY) {
+            nm_diag *d = nm_error(s->r->c->d, e->span, "E-arity-limit",
+                                  "this aggregate ranges over tuples of %d values; at most %d are "
+                                  "supported", width, NM_REL_MAX_ARITY);
+            nm_diag_note(d, NM_SEV_HELP, NULL, a->op == NM_AGG_COUNT
+                         ? "count fewer variables: a key that identifies the tuple is enough"
+                         : "name fewer variables in the body: write '_' for those that need not "
+                           "count");
+        }
         bset inner = bs_copy(bound);
         if (a->body) {
             binds(a->body, inner);
@@ -2303,6 +2319,19 @@ static void check_signatures(checker *c)
         if (n->kind == NM_N_PRED) {
             int np = n->u.pred.nparams;
             pr->arity = np + (n->u.pred.is_attr ? 1 : 0);
+            if (pr->arity > NM_REL_MAX_ARITY) {
+                nm_span at = np > NM_REL_MAX_ARITY ? n->u.pred.params[NM_REL_MAX_ARITY].name.span
+                                                   : n->u.pred.attr_type.span;
+                nm_diag *d = nm_error(c->d, at, "E-arity-limit",
+                                      "%s '%s' has %d arguments%s; at most %d are supported",
+                                      n->u.pred.is_attr ? "attribute" : "predicate", pr->name,
+                                      pr->arity, n->u.pred.is_attr ? " (its keys and its value)" : "",
+                                      NM_REL_MAX_ARITY);
+                nm_diag_note(d, NM_SEV_HELP, NULL,
+                             "split it into predicates that share a key (a tuple of the engine "
+                             "holds at most %d values)", NM_REL_MAX_ARITY);
+                bad = true;
+            }
             pr->arg_types = nm_alloc_atomic(sizeof(int) * (size_t)(pr->arity + 1));
             pr->arg_names = nm_alloc(sizeof(char *) * (size_t)(pr->arity + 1));
             for (int i = 0; i < np; i++) {

@@ -3,6 +3,8 @@
  * program builds this IR; eval.c runs it. */
 #include "plan.h"
 
+#include "rel.h"
+
 #include "value.h"
 
 #include <inttypes.h>
@@ -392,6 +394,11 @@ static bool check_body(check_ctx *c, const nm_plan_body *b, bool in_agg)
                     return false;
                 }
             }
+            if (a->nkeys > NM_REL_MAX_ARITY) {
+                nm_buf_printf(c->err, "rule '%s': an aggregate over tuples of %d values; the engine "
+                              "stores at most %d", c->rule->name, a->nkeys, NM_REL_MAX_ARITY);
+                return false;
+            }
             for (int k = 0; k < a->nkeys; k++)
                 if (!check_var(c, a->keys[k]))
                     return false;
@@ -409,6 +416,23 @@ static bool check_body(check_ctx *c, const nm_plan_body *b, bool in_agg)
 
 bool nm_plan_finish(nm_plan_program *p, nm_buf *err)
 {
+    /* the checker reports wide predicates and aggregates at their place in the source;
+     * this also catches what lowering makes of a disjunction or an `unless` */
+    for (int i = 0; i < p->rels.n; i++) {
+        const nm_plan_relation *r = nm_plan_rel(p, i);
+        if (r->arity > NM_REL_MAX_ARITY) {
+            const char *tilde = strchr(r->name, '~');
+            if (tilde)  /* a relation of the lowering: "LABEL~aux1", "LABEL~unless" */
+                nm_buf_printf(err, "rule '%.*s': a disjunction, negation or 'unless' in it binds "
+                              "%d variables together; the engine stores at most %d values a "
+                              "tuple (split the rule)", (int)(tilde - r->name), r->name, r->arity,
+                              NM_REL_MAX_ARITY);
+            else
+                nm_buf_printf(err, "'%s' has %d arguments; the engine stores at most %d values a "
+                              "tuple", r->name, r->arity, NM_REL_MAX_ARITY);
+            return false;
+        }
+    }
     int *stratum_of = nm_alloc_atomic(sizeof(int) * (size_t)(p->rels.n ? p->rels.n : 1));
     for (int i = 0; i < p->rels.n; i++)
         stratum_of[i] = -1;
