@@ -168,9 +168,12 @@ static inline uint32_t *nm_rel_prov_at(const nm_rel *r, nm_row row)
 {
     return r->prov + 2 * (size_t)(row - r->prov_lo);
 }
-/* Sets the entry of row (≥ r->prov_lo: a row inserted after provenance was enabled). */
+/* Sets the entry of a row inserted after provenance was enabled; an input fact's
+ * (below r->prov_lo) stays (UINT32_MAX, 0), which no derivation improves on. */
 static inline void nm_rel_set_prov(nm_rel *r, nm_row row, uint32_t rule, uint32_t height)
 {
+    if (row < r->prov_lo)
+        return;
     uint32_t *p = nm_rel_prov_at(r, row);
     p[0] = rule;
     p[1] = height;

@@ -418,6 +418,9 @@ Test(rel, share_rows_defers_the_set_and_stores_no_provenance_for_facts)
     cr_assert_eq(nm_rel_prov_rule(r, row), 4);
     cr_assert_eq(nm_rel_prov_height(r, row), 2);
     cr_assert_eq(nm_rel_prov_rule(r, (nm_row)n - 1), UINT32_MAX);
+    nm_rel_set_prov(r, 17, 3, 1);   /* an input fact keeps its entry: nothing beats it */
+    cr_assert_eq(nm_rel_prov_rule(r, 17), UINT32_MAX);
+    cr_assert_eq(nm_rel_prov_rule(r, row), 4, "and nothing else moved");
     cr_assert(cells[3 * n] == 777, "an insert wrote into the shared array");
 
     nm_rel *late = nm_rel_new("late", 1);   /* provenance enabled on rows already there */
