@@ -153,13 +153,18 @@ static void build_set(nm_rel *r)
     nm_rel_slot *set = slots_new(cap);
     uint32_t mask = cap - 1;
     int k = r->arity;
-    enum { AHEAD = 16 };
-    for (nm_row i = 0; i < r->n && i < AHEAD; i++)
-        __builtin_prefetch(&set[nm_rel_hash(nm_rel_row(r, i), k) & mask], 1);
+    enum { AHEAD = 16 };    /* row i + AHEAD is hashed and its slot fetched at row i */
+    uint32_t ring[AHEAD];
+    for (nm_row i = 0; i < r->n && i < AHEAD; i++) {
+        ring[i] = nm_rel_hash(nm_rel_row(r, i), k);
+        __builtin_prefetch(&set[ring[i] & mask], 1);
+    }
     for (nm_row i = 0; i < r->n; i++) {
-        if (i + AHEAD < r->n)
-            __builtin_prefetch(&set[nm_rel_hash(nm_rel_row(r, i + AHEAD), k) & mask], 1);
-        uint32_t h = nm_rel_hash(nm_rel_row(r, i), k), j = h & mask;
+        uint32_t h = ring[i % AHEAD], j = h & mask;
+        if (i + AHEAD < r->n) {
+            ring[i % AHEAD] = nm_rel_hash(nm_rel_row(r, i + AHEAD), k);
+            __builtin_prefetch(&set[ring[i % AHEAD] & mask], 1);
+        }
         while (set[j].row != NM_ROW_NONE)
             j = (j + 1) & mask;
         set[j].hash = h;
