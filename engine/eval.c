@@ -88,6 +88,11 @@ typedef struct xsink {
     uint32_t *heights;          /* proof heights, with provenance */
     bool *fresh;
     nm_row *rows;
+    /* The variant run under way: the head's size when it began, and the greatest proof
+     * height of a tuple it created. A row at or past run_lo holds this rule's proof, of
+     * height at most run_max, so a repeat no lower than run_max cannot improve it. */
+    nm_row run_lo;
+    uint32_t run_max;
 } xsink;
 
 typedef struct xbody {
@@ -640,10 +645,13 @@ static bool flush(nm_eval *e, const xbody *b)
     k->n = 0;
     nm_rel_insert_batch(head, k->tuples, n, k->fresh, k->rows);
     /* A repeat of a tuple first derived in this iteration compares its proof with the
-     * stored one: fetch those provenance entries (random rows) all at once. */
+     * stored one — unless this variant run created it and the repeat is no lower than
+     * anything the run has stored; fetch the entries to compare (random rows) at once. */
+    nm_row cur = e->hi[r->head];
     if (e->prov)
         for (int i = 0; i < n; i++)
-            if (!k->fresh[i] && k->rows[i] >= e->hi[r->head] && k->rows[i] >= head->prov_lo)
+            if (!k->fresh[i] && k->rows[i] >= cur && k->rows[i] >= head->prov_lo &&
+                !(k->rows[i] >= k->run_lo && k->heights[i] >= k->run_max))
                 __builtin_prefetch(nm_rel_prov_at(head, k->rows[i]));
     for (int i = 0; i < n; i++) {
         nm_row row = k->rows[i];
@@ -655,11 +663,17 @@ static bool flush(nm_eval *e, const xbody *b)
                             "evaluation stopped: more than %llu derived tuples (the tuple limit) while deriving '%s'",
                             (unsigned long long)e->limits.max_tuples, head->name);
         }
-        if (e->prov && (k->fresh[i] ||
-                        (row >= e->hi[r->head] &&
-                         better_prov((uint32_t)r->id, k->heights[i], nm_rel_prov_rule(head, row),
-                                     nm_rel_prov_height(head, row)))))
-            nm_rel_set_prov(head, row, (uint32_t)r->id, k->heights[i]);
+        if (!e->prov)
+            continue;
+        uint32_t h = k->heights[i];
+        if (k->fresh[i]) {
+            if (h > k->run_max)
+                k->run_max = h;
+        } else if (row < cur || (row >= k->run_lo && h >= k->run_max) ||
+                   !better_prov((uint32_t)r->id, h, nm_rel_prov_rule(head, row),
+                                nm_rel_prov_height(head, row)))
+            continue;
+        nm_rel_set_prov(head, row, (uint32_t)r->id, h);
     }
     return false;
 }
@@ -1066,6 +1080,8 @@ static bool run_variant(nm_eval *e, const variant *v)
 {
     e->rule = v->rule;
     e->epoch++;
+    v->body->buf->run_lo = v->body->head->n;
+    v->body->buf->run_max = 0;
     return run(e, v->body, 0) || flush(e, v->body);
 }
 

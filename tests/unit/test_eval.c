@@ -199,6 +199,56 @@ Test(eval, provenance_heights_are_shortest_paths)
     }
 }
 
+/* A non-recursive rule over a relation whose rows are not in height order: its one
+ * run derives hit(9) first through the deepest rows (100 of them, more than a batch)
+ * and then through shallower ones; the stored height is the least (sem.prov.store),
+ * however many repeats of greater height come between. */
+Test(eval, provenance_least_height_within_one_run)
+{
+    nm_plan_program *p = nm_plan_new();
+    int edge = nm_plan_add_rel(p, "edge", 2);
+    int num = nm_plan_add_rel(p, "num", 1);
+    int path = nm_plan_add_rel(p, "path", 2);
+    int m = nm_plan_add_rel(p, "m", 1);
+    int hit = nm_plan_add_rel(p, "hit", 1);
+    nm_plan_rule *base = HEAD(p, "base", path, 2, V(0), V(1));
+    ATOM(&base->body, edge, V(0), V(1));
+    nm_plan_rule *step = HEAD(p, "step", path, 3, V(0), V(2));
+    ATOM(&step->body, path, V(0), V(1));
+    ATOM(&step->body, edge, V(1), V(2));
+    nm_plan_rule *deep = HEAD(p, "deep", m, 1, V(0));   /* height 5: path(0, 4) is 4 */
+    ATOM(&deep->body, path, C(0), C(4));
+    ATOM(&deep->body, num, V(0));
+    nm_plan_rule *mid = HEAD(p, "mid", m, 0, C(2));      /* height 3 */
+    ATOM(&mid->body, path, C(0), C(2));
+    nm_plan_rule *shallow = HEAD(p, "shallow", m, 0, C(3)); /* height 1 */
+    ATOM(&shallow->body, edge, C(10), C(11));
+    nm_plan_rule *h = HEAD(p, "hit", hit, 1, C(9));
+    ATOM(&h->body, m, V(0));
+    STRATUM(p, base->id, step->id);
+    STRATUM(p, deep->id, mid->id, shallow->id);
+    STRATUM(p, h->id);
+    nm_eval *e = nm_eval_new(p);
+    for (int i = 0; i < 4; i++)
+        nm_eval_add_fact(e, edge, (nm_cell[]){(nm_cell)i, (nm_cell)i + 1});
+    nm_eval_add_fact(e, edge, (nm_cell[]){10, 11});
+    for (int i = 100; i < 200; i++)
+        nm_eval_add_fact(e, num, (nm_cell[]){(nm_cell)i});
+    nm_eval_enable_provenance(e);
+    run_ok(e);
+    const nm_rel *mr = nm_eval_rel(e, m);
+    cr_assert_eq(nm_rel_size(mr), 102u);
+    /* m's rows in the order hit's one run reads them: 100 of height 5, then 3, then 1 */
+    cr_assert_eq(nm_rel_prov_height(mr, 0), 5u);
+    cr_assert_eq(nm_rel_prov_height(mr, 100), 3u);
+    cr_assert_eq(nm_rel_prov_height(mr, 101), 1u);
+    const nm_rel *hr = nm_eval_rel(e, hit);
+    nm_row row = nm_rel_find(hr, (nm_cell[]){9});
+    cr_assert_neq(row, NM_ROW_NONE);
+    cr_assert_eq(nm_rel_prov_height(hr, row), 2u);
+    cr_assert_eq(nm_rel_prov_rule(hr, row), (uint32_t)h->id);
+}
+
 /* ---- mutual recursion, negation ------------------------------------------------------ */
 
 Test(eval, mutual_recursion_even_odd)
