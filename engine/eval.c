@@ -99,6 +99,10 @@ typedef struct xbody {
     int n;
     xop *ops;
     nm_row *match;      /* per op: the row the atom matched (provenance) */
+    /* the atoms whose rows can have a proof height above 0 (of relations some rule
+     * derives; the others hold facts only), by op index, in order */
+    int *hops;
+    int nhops;
     int sink;
     /* SINK_HEAD */
     const nm_plan_rule *rule;
@@ -121,6 +125,7 @@ struct nm_eval {
     nm_rel **rels;
     nm_row *lo, *hi;
     bool *in_stratum;
+    bool *derived;      /* per relation: the head of some rule */
     nm_eval_limits limits;
     bool prov;
     bool ran;
@@ -169,6 +174,10 @@ nm_eval *nm_eval_new(const nm_plan_program *p)
     e->lo = nm_alloc_atomic(sizeof *e->lo * n);
     e->hi = nm_alloc_atomic(sizeof *e->hi * n);
     e->in_stratum = nm_alloc_atomic(sizeof *e->in_stratum * n);
+    e->derived = nm_alloc_atomic(sizeof *e->derived * n);
+    memset(e->derived, 0, sizeof *e->derived * n);
+    for (int i = 0; i < p->rules.n; i++)
+        e->derived[nm_plan_rule_at(p, i)->head] = true;
     for (int i = 0; i < e->nrels; i++) {
         const nm_plan_relation *r = nm_plan_rel(p, i);
         e->rels[i] = nm_rel_new(r->name, r->arity);
@@ -527,6 +536,11 @@ static xbody *compile_body(nm_eval *e, const nm_plan_body *b)
         xb->match[i] = NM_ROW_NONE;
         if (op->kind == NM_OP_ATOM || op->kind == NM_OP_NOT)
             compile_atom(e, op, x);
+        if (op->kind == NM_OP_ATOM && e->derived[op->rel]) {
+            if (!xb->hops)
+                xb->hops = nm_alloc_atomic(sizeof *xb->hops * (size_t)b->n);
+            xb->hops[xb->nhops++] = i;
+        }
         else if (op->kind == NM_OP_AGG) {
             const nm_plan_agg *a = op->agg;
             x->sub = compile_body(e, &a->body);
@@ -646,15 +660,13 @@ static bool flush(nm_eval *e, const xbody *b)
     nm_rel_insert_batch(head, k->tuples, n, k->fresh, k->rows);
     /* A repeat of a tuple first derived in this iteration compares its proof with the
      * stored one — unless this variant run created it and the repeat is no lower than
-     * anything the run has stored; fetch the entries to compare (random rows) at once. */
-    nm_row cur = e->hi[r->head];
-    if (e->prov)
-        for (int i = 0; i < n; i++)
-            if (!k->fresh[i] && k->rows[i] >= cur && k->rows[i] >= head->prov_lo &&
-                !(k->rows[i] >= k->run_lo && k->heights[i] >= k->run_max))
-                __builtin_prefetch(nm_rel_prov_at(head, k->rows[i]));
+     * anything the run has stored (then it cannot be better). That leaves few compares
+     * (a row of another rule or variant run of this iteration, or a lower repeat), so
+     * their random reads of the provenance array are not fetched ahead. */
+    const nm_row cur = e->hi[r->head];
     for (int i = 0; i < n; i++) {
         nm_row row = k->rows[i];
+        uint32_t h = e->prov ? k->heights[i] : 0;
         if (k->fresh[i]) {
             e->stats.derived++;
             e->productive = r;
@@ -662,18 +674,16 @@ static bool flush(nm_eval *e, const xbody *b)
                 return fail(e, NM_EVAL_ERR_TUPLES, r,
                             "evaluation stopped: more than %llu derived tuples (the tuple limit) while deriving '%s'",
                             (unsigned long long)e->limits.max_tuples, head->name);
-        }
-        if (!e->prov)
-            continue;
-        uint32_t h = k->heights[i];
-        if (k->fresh[i]) {
-            if (h > k->run_max)
-                k->run_max = h;
-        } else if (row < cur || (row >= k->run_lo && h >= k->run_max) ||
-                   !better_prov((uint32_t)r->id, h, nm_rel_prov_rule(head, row),
-                                nm_rel_prov_height(head, row)))
-            continue;
-        nm_rel_set_prov(head, row, (uint32_t)r->id, h);
+            if (e->prov) {
+                nm_rel_set_prov(head, row, (uint32_t)r->id, h);
+                if (h > k->run_max)
+                    k->run_max = h;
+            }
+        } else if (e->prov && row >= cur && row >= head->prov_lo &&
+                   !(row >= k->run_lo && h >= k->run_max) &&
+                   better_prov((uint32_t)r->id, h, nm_rel_prov_rule(head, row),
+                               nm_rel_prov_height(head, row)))
+            nm_rel_set_prov(head, row, (uint32_t)r->id, h);
     }
     return false;
 }
@@ -709,12 +719,12 @@ static bool emit(nm_eval *e, const xbody *b)
     }
     if (e->prov) {
         uint32_t height = 0;
-        for (int j = 0; j < b->n; j++)
-            if (b->ops[j].kind == NM_OP_ATOM) {
-                uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
-                if (h > height)
-                    height = h;
-            }
+        for (int i = 0; i < b->nhops; i++) {
+            int j = b->hops[i];
+            uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
+            if (h > height)
+                height = h;
+        }
         k->heights[k->n] = height + 1;
     }
     if (++k->n == BATCH && flush(e, b))
@@ -833,7 +843,7 @@ static bool cmp_holds(nm_plan_cmp op, int d)
 static inline __attribute__((always_inline)) bool tail_loop(nm_eval *e, const xbody *b,
                                                             const xop *x, nm_rel_iter *it,
                                                             nm_row lo, nm_row hi, bool scan,
-                                                            bool pair)
+                                                            bool pair, bool row_heights)
 {
     const nm_plan_rule *r = b->rule;
     xsink *s = b->buf;
@@ -845,12 +855,12 @@ static inline __attribute__((always_inline)) bool tail_loop(nm_eval *e, const xb
     const bool prov = e->prov;
     uint32_t base = 0;      /* the highest proof height among the earlier atoms */
     if (prov)
-        for (int j = 0; j < k; j++)
-            if (b->ops[j].kind == NM_OP_ATOM) {
-                uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
-                if (h > base)
-                    base = h;
-            }
+        for (int i = 0; i < b->nhops && b->hops[i] < k; i++) {
+            int j = b->hops[i];
+            uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
+            if (h > base)
+                base = h;
+        }
     /* A pair head over an atom without repeated variables takes each argument from
      * the row (col0, col1) or, when an earlier op bound it, from before the loop
      * (v0, v1): nothing after the last op reads its variables or its match. */
@@ -882,8 +892,11 @@ static inline __attribute__((always_inline)) bool tail_loop(nm_eval *e, const xb
         }
         e->stats.attempts++;
         if (prov) {
-            uint32_t h = nm_rel_prov_height(rel, row);
-            s->heights[s->n] = (h > base ? h : base) + 1;
+            if (row_heights) {
+                uint32_t h = nm_rel_prov_height(rel, row);
+                s->heights[s->n] = (h > base ? h : base) + 1;
+            } else
+                s->heights[s->n] = base + 1;
         }
         /* two units of work, as emit and run's loop count one attempt */
         if ((++s->n == BATCH && flush(e, b)) || tick(e) || tick(e))
@@ -903,11 +916,17 @@ static bool run_tail(nm_eval *e, const xbody *b, const xop *x, nm_rel_iter *it, 
                      nm_row hi)
 {
     bool pair = b->rule->nhead == 2 && b->head_var[0] >= 0 && b->head_var[1] >= 0;
+    /* with provenance, whether the rows' own heights count: not when the atom's
+     * relation holds facts only (height 0) */
+    bool rowh = e->prov && b->nhops > 0 && b->hops[b->nhops - 1] == b->n - 1;
     if (!it)
-        return pair ? tail_loop(e, b, x, NULL, lo, hi, true, true)
-                    : tail_loop(e, b, x, NULL, lo, hi, true, false);
-    return pair ? tail_loop(e, b, x, it, lo, hi, false, true)
-                : tail_loop(e, b, x, it, lo, hi, false, false);
+        return pair ? tail_loop(e, b, x, NULL, lo, hi, true, true, rowh)
+                    : tail_loop(e, b, x, NULL, lo, hi, true, false, rowh);
+    if (!pair)
+        return tail_loop(e, b, x, it, lo, hi, false, false, rowh);
+    /* the hottest loop (a recursive rule joined with its input relation): one copy each */
+    return rowh ? tail_loop(e, b, x, it, lo, hi, false, true, true)
+                : tail_loop(e, b, x, it, lo, hi, false, true, false);
 }
 
 static bool run(nm_eval *e, const xbody *b, int k)

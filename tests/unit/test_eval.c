@@ -199,6 +199,28 @@ Test(eval, provenance_heights_are_shortest_paths)
     }
 }
 
+/* The non-linear closure (path ⋈ path: the last atom's rows carry heights of their
+ * own): a walk of length d splits into two halves, so the least height of path(x, y)
+ * is 1 + ceil(log2(dist)), taken by base only when dist is 1. */
+Test(eval, provenance_heights_nonlinear_closure)
+{
+    random_graph(300);
+    int path;
+    nm_eval *e = closure_eval(false, &path, NULL);
+    nm_eval_enable_provenance(e);
+    run_ok(e);
+    const nm_rel *r = nm_eval_rel(e, path);
+    for (nm_row i = 0; i < r->n; i++) {
+        const nm_cell *t = nm_rel_row(r, i);
+        int d = dist[t[0]][t[1]], want = 1;
+        while ((1 << (want - 1)) < d)
+            want++;
+        cr_assert_eq((int)nm_rel_prov_height(r, i), want, "path(%d, %d), distance %d",
+                     (int)t[0], (int)t[1], d);
+        cr_assert_eq(nm_rel_prov_rule(r, i), d == 1 ? 0u : 1u);
+    }
+}
+
 /* A non-recursive rule over a relation whose rows are not in height order: its one
  * run derives hit(9) first through the deepest rows (100 of them, more than a batch)
  * and then through shallower ones; the stored height is the least (sem.prov.store),
