@@ -371,7 +371,7 @@ REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     target_time "chain closure" tc_chain 0.5
     target_time "same-generation" sg 0.7
     target_time "screening incl. loading the TSV files" screening 2.5
-    for w in tc_random tc_chain sg screening; do
+    for w in tc_random tc_chain sg join1 screening; do
         grep -q "^$w	" "$RES" 2>/dev/null || continue
         rt=$(ratio "$(med $w norma 3)" "$(med $w norma_noprov 3)"); rm=$(ratio "$(med $w norma 4)" "$(med $w norma_noprov 4)")
         echo "- $w provenance ≤ 1.3× time, ≤ 1.5× memory: ${rt}× / ${rm}× — $(mark le "$rt" 1.3) / $(mark le "$rm" 1.5)"

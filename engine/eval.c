@@ -843,24 +843,17 @@ static bool cmp_holds(nm_plan_cmp op, int d)
 static inline __attribute__((always_inline)) bool tail_loop(nm_eval *e, const xbody *b,
                                                             const xop *x, nm_rel_iter *it,
                                                             nm_row lo, nm_row hi, bool scan,
-                                                            bool pair, bool row_heights)
+                                                            bool pair, bool row_heights,
+                                                            uint32_t base)
 {
     const nm_plan_rule *r = b->rule;
     xsink *s = b->buf;
-    const int nh = r->nhead, k = b->n - 1;
+    const int nh = r->nhead;
     const int *hv = b->head_var;
     const nm_rel *rel = x->rel;
     const size_t ar = (size_t)x->arity;
     nm_cell *vars = e->vars;
     const bool prov = e->prov;
-    uint32_t base = 0;      /* the highest proof height among the earlier atoms */
-    if (prov)
-        for (int i = 0; i < b->nhops && b->hops[i] < k; i++) {
-            int j = b->hops[i];
-            uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
-            if (h > base)
-                base = h;
-        }
     /* A pair head over an atom without repeated variables takes each argument from
      * the row (col0, col1) or, when an earlier op bound it, from before the loop
      * (v0, v1): nothing after the last op reads its variables or its match. */
@@ -916,17 +909,29 @@ static bool run_tail(nm_eval *e, const xbody *b, const xop *x, nm_rel_iter *it, 
                      nm_row hi)
 {
     bool pair = b->rule->nhead == 2 && b->head_var[0] >= 0 && b->head_var[1] >= 0;
-    /* with provenance, whether the rows' own heights count: not when the atom's
-     * relation holds facts only (height 0) */
-    bool rowh = e->prov && b->nhops > 0 && b->hops[b->nhops - 1] == b->n - 1;
+    /* With provenance: base, the highest proof height among the earlier atoms, and
+     * whether the rows' own heights can count — not when the relation holds facts
+     * only (height 0) or none of its heights is above base. */
+    uint32_t base = 0;
+    bool rowh = false;
+    if (e->prov) {
+        const int k = b->n - 1;
+        for (int i = 0; i < b->nhops && b->hops[i] < k; i++) {
+            int j = b->hops[i];
+            uint32_t h = nm_rel_prov_height(b->ops[j].rel, b->match[j]);
+            if (h > base)
+                base = h;
+        }
+        rowh = b->nhops > 0 && b->hops[b->nhops - 1] == k && x->rel->prov_max > base;
+    }
     if (!it)
-        return pair ? tail_loop(e, b, x, NULL, lo, hi, true, true, rowh)
-                    : tail_loop(e, b, x, NULL, lo, hi, true, false, rowh);
+        return pair ? tail_loop(e, b, x, NULL, lo, hi, true, true, rowh, base)
+                    : tail_loop(e, b, x, NULL, lo, hi, true, false, rowh, base);
     if (!pair)
-        return tail_loop(e, b, x, it, lo, hi, false, false, rowh);
+        return tail_loop(e, b, x, it, lo, hi, false, false, rowh, base);
     /* the hottest loop (a recursive rule joined with its input relation): one copy each */
-    return rowh ? tail_loop(e, b, x, it, lo, hi, false, true, true)
-                : tail_loop(e, b, x, it, lo, hi, false, true, false);
+    return rowh ? tail_loop(e, b, x, it, lo, hi, false, true, true, base)
+                : tail_loop(e, b, x, it, lo, hi, false, true, false, base);
 }
 
 static bool run(nm_eval *e, const xbody *b, int k)

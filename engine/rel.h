@@ -57,6 +57,8 @@ typedef struct nm_rel {
     uint32_t *prov;         /* optional, 2 words per row from row prov_lo on: rule id,
                                proof height; rows below prov_lo are input facts */
     nm_row prov_lo;
+    uint32_t prov_max;      /* no entry's height is above it (entries only go down once
+                               set, so it stays a bound) */
 } nm_rel;
 
 /* Iterates the rows of one index key that fall in a row range [lo, hi). */
@@ -177,6 +179,8 @@ static inline void nm_rel_set_prov(nm_rel *r, nm_row row, uint32_t rule, uint32_
     uint32_t *p = nm_rel_prov_at(r, row);
     p[0] = rule;
     p[1] = height;
+    if (height > r->prov_max)
+        r->prov_max = height;
 }
 static inline uint32_t nm_rel_prov_rule(const nm_rel *r, nm_row row)
 {
