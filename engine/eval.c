@@ -534,13 +534,13 @@ static xbody *compile_body(nm_eval *e, const nm_plan_body *b)
         x->kind = op->kind;
         x->op = op;
         xb->match[i] = NM_ROW_NONE;
-        if (op->kind == NM_OP_ATOM || op->kind == NM_OP_NOT)
-            compile_atom(e, op, x);
         if (op->kind == NM_OP_ATOM && e->derived[op->rel]) {
             if (!xb->hops)
                 xb->hops = nm_alloc_atomic(sizeof *xb->hops * (size_t)b->n);
             xb->hops[xb->nhops++] = i;
         }
+        if (op->kind == NM_OP_ATOM || op->kind == NM_OP_NOT)
+            compile_atom(e, op, x);
         else if (op->kind == NM_OP_AGG) {
             const nm_plan_agg *a = op->agg;
             x->sub = compile_body(e, &a->body);
